@@ -97,4 +97,33 @@ ManifestReadResult read_embedded_manifest(const std::string& path) {
   return r;
 }
 
+std::vector<std::string> read_needed_libraries(const std::string& path) {
+  std::vector<std::string> out;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return out;
+  in.seekg(0, std::ios::end);
+  const uint64_t file_size = static_cast<uint64_t>(in.tellg());
+  Elf64_Ehdr eh{};
+  if (!read_at(in, 0, &eh, sizeof eh, file_size) || std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+      eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shnum == 0)
+    return out;
+  std::vector<Elf64_Shdr> sections(eh.e_shnum);
+  if (!read_at(in, eh.e_shoff, sections.data(), sections.size() * sizeof(Elf64_Shdr), file_size)) return out;
+  for (const auto& sh : sections) {
+    if (sh.sh_type != SHT_DYNAMIC || sh.sh_link >= sections.size()) continue;
+    const Elf64_Shdr& strsec = sections[sh.sh_link];
+    if (sh.sh_size > (1u << 24) || strsec.sh_size > (1u << 24)) return out;
+    std::vector<Elf64_Dyn> dyn(sh.sh_size / sizeof(Elf64_Dyn));
+    std::vector<char> strtab(strsec.sh_size + 1, '\0');
+    if (!read_at(in, sh.sh_offset, dyn.data(), dyn.size() * sizeof(Elf64_Dyn), file_size) ||
+        !read_at(in, strsec.sh_offset, strtab.data(), strsec.sh_size, file_size))
+      return out;
+    for (const auto& d : dyn) {
+      if (d.d_tag == DT_NULL) break;
+      if (d.d_tag == DT_NEEDED && d.d_un.d_val < strsec.sh_size) out.emplace_back(&strtab[d.d_un.d_val]);
+    }
+  }
+  return out;
+}
+
 }  // namespace dashflow::host

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dashflow::host {
 
@@ -23,5 +24,9 @@ struct ManifestReadResult {
 // non-shared objects, a writable or executable manifest section, and more
 // than one manifest.
 ManifestReadResult read_embedded_manifest(const std::string& path);
+
+// DT_NEEDED entries of a shared object (the libraries it asks the loader
+// for), read from the file. Empty on any parse problem.
+std::vector<std::string> read_needed_libraries(const std::string& path);
 
 }  // namespace dashflow::host

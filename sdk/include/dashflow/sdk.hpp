@@ -9,6 +9,7 @@
 #include "dashflow/json.hpp"
 #include "dashflow/lifecycle.hpp"
 #include "dashflow/plugin.hpp"
+#include "dashflow/scoring.hpp"
 #include "dashflow/summary.hpp"
 #include "dashflow/time.hpp"
 #include "dashflow/types.hpp"

@@ -175,9 +175,15 @@ struct GapCategory {
   bool operator==(const GapCategory&) const = default;
 };
 
+// Variant alternatives with default member initializers are declared at
+// namespace scope: GCC cannot default-construct a variant of nested structs
+// whose initializers are parsed only at the end of the enclosing class.
+struct ManifestationErrors { uint64_t count = 0; std::vector<std::string> sample_messages; bool operator==(const ManifestationErrors&) const = default; };
+struct ManifestationRetries { double rate = 0; std::vector<std::string> affected_nodes; bool operator==(const ManifestationRetries&) const = default; };
+
 struct GapManifestation {
-  struct Errors { uint64_t count = 0; std::vector<std::string> sample_messages; bool operator==(const Errors&) const = default; };
-  struct Retries { double rate = 0; std::vector<std::string> affected_nodes; bool operator==(const Retries&) const = default; };
+  using Errors = ManifestationErrors;
+  using Retries = ManifestationRetries;
   struct PromptWorkarounds { std::vector<std::string> patterns; bool operator==(const PromptWorkarounds&) const = default; };
   struct SuboptimalPaths { std::string description; bool operator==(const SuboptimalPaths&) const = default; };
   struct MissingContext { std::string what; bool operator==(const MissingContext&) const = default; };
@@ -199,8 +205,10 @@ struct CapabilityGap {
   bool operator==(const CapabilityGap&) const = default;
 };
 
+struct DeprecatedNode { std::string name; uint64_t usage_count = 0; bool operator==(const DeprecatedNode&) const = default; };
+
 struct DeprecationTarget {
-  struct Node { std::string name; uint64_t usage_count = 0; bool operator==(const Node&) const = default; };
+  using Node = DeprecatedNode;
   struct Tool { std::string name; std::optional<Timestamp> last_used; bool operator==(const Tool&) const = default; };
   struct Edge { std::string from; std::string to; bool operator==(const Edge&) const = default; };
   struct Feature { std::string name; bool operator==(const Feature&) const = default; };

@@ -1,0 +1,32 @@
+// In-process publish/subscribe for plan.*, analysis.*, alert.*, daemon.*
+// events. Handlers are copied out under the lock and run after it is released,
+// so a handler may publish or subscribe without deadlocking.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace dashflow::host {
+
+class EventBus {
+ public:
+  using Handler = std::function<void(const std::string& topic, const std::string& payload_json)>;
+  static EventBus& global();
+
+  // Handlers whose prefix matches the start of the topic receive it ("" = all).
+  void subscribe(std::string topic_prefix, Handler handler);
+  void publish(const std::string& topic, const std::string& payload_json);
+  size_t subscriber_count() const;
+
+ private:
+  struct Subscription {
+    std::string prefix;
+    Handler handler;
+  };
+  mutable std::mutex mutex_;
+  std::vector<Subscription> subscriptions_;
+};
+
+}  // namespace dashflow::host

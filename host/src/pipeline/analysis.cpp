@@ -1,0 +1,284 @@
+#include "pipeline/analysis.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "dashflow/ids.hpp"
+#include "dashflow/time.hpp"
+#include "observability/event_bus.hpp"
+#include "observability/metrics.hpp"
+
+namespace dashflow::host {
+namespace {
+
+std::string gap_dedup_key(const CapabilityGap& g) {
+  return category_name(g.category) + "|" + (g.key.empty() ? g.description : g.key);
+}
+
+// Findings from several analyzers: one per (category, key), highest confidence wins.
+std::vector<CapabilityGap> merge_gaps(std::vector<CapabilityGap> gaps) {
+  std::map<std::string, CapabilityGap> by_key;
+  for (auto& g : gaps) {
+    auto key = gap_dedup_key(g);
+    auto it = by_key.find(key);
+    if (it == by_key.end() || g.confidence > it->second.confidence) by_key[key] = std::move(g);
+  }
+  std::vector<CapabilityGap> out;
+  for (auto& [_, g] : by_key) out.push_back(std::move(g));
+  std::stable_sort(out.begin(), out.end(), [](const CapabilityGap& a, const CapabilityGap& b) {
+    if (a.confidence != b.confidence) return a.confidence > b.confidence;
+    return gap_dedup_key(a) < gap_dedup_key(b);
+  });
+  return out;
+}
+
+ReportExecutionSummary summarize(const std::vector<TraceFacts>& facts, int64_t after_ms) {
+  uint64_t n = 0, ok = 0, duration = 0, tokens = 0, retries = 0;
+  for (const auto& f : facts) {
+    if (f.started_at_ms <= after_ms) continue;
+    ++n;
+    ok += f.successful ? 1 : 0;
+    duration += f.duration_ms;
+    tokens += f.tokens;
+    retries += f.retries;
+  }
+  ReportExecutionSummary s;
+  s.total_executions = n;
+  s.successful_executions = ok;
+  s.failed_executions = n - ok;
+  s.total_tokens = tokens;
+  if (n) {
+    s.success_rate = double(ok) / double(n);
+    s.avg_duration_ms = double(duration) / double(n);
+    s.avg_tokens = double(tokens) / double(n);
+    s.retry_rate = double(retries) / double(n);
+  }
+  return s;
+}
+
+void publish(const std::string& topic, const nlohmann::json& payload) {
+  EventBus::global().publish(topic, payload.dump());
+}
+
+}  // namespace
+
+AnalysisDepth parse_depth(const std::string& text) {
+  if (text == "metrics") return AnalysisDepth::Metrics;
+  if (text == "local") return AnalysisDepth::LocalAnalysis;
+  if (text == "deep" || text == "full") return AnalysisDepth::DeepAnalysis;
+  throw UsageError("unknown depth '" + text + "' (use metrics, local or deep)", "self-improve analyze");
+}
+
+AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
+  AnalyzeOutcome out;
+  IntrospectionReport& report = out.report;
+  report.id = new_uuid_v4();
+  report.timestamp = now_rfc3339();
+  report.depth = request.depth;
+  report.reason = request.reason;
+  report.plugin_failures = plugins.failures;
+  publish("analysis.started", {{"report_id", report.id}, {"depth", to_string(request.depth)}, {"reason", request.reason}});
+
+  // 1. Traces through the analyzers (none at depth metrics).
+  static const std::vector<PluginInstance<Analyzer>> kNoAnalyzers;
+  const auto& analyzers = request.depth == AnalysisDepth::Metrics ? kNoAnalyzers : plugins.analyzers;
+  IngestOptions ingest = request.ingest;
+  ingest.progress = request.progress;
+  IngestResult in = ingest_traces(plugins.sources, analyzers, ingest);
+  out.traces = in.traces;
+  out.skipped_count = in.skipped_count;
+  out.units_read = in.units_read;
+  report.skipped_inputs = in.skipped;
+  if (in.skipped_count > in.skipped.size())
+    report.warnings.push_back(std::to_string(in.skipped_count) + " inputs were skipped; the first " +
+                              std::to_string(in.skipped.size()) + " are listed");
+  report.plugin_failures.insert(report.plugin_failures.end(), in.failures.begin(), in.failures.end());
+
+  report.execution_summary = in.summary.summary();
+  report.scope.kind = IntrospectionScope::Kind::GraphAggregate;
+  report.scope.graph_id = plugins.pipeline ? plugins.pipeline->name : "default";
+  report.scope.execution_count = in.traces;
+
+  // 2. Chain to the previous report.
+  try {
+    auto previous = plugins.storage.call("list_reports", [](StorageBackend& s) { return s.list_reports(); });
+    if (!previous.empty()) {
+      report.previous_report_id = previous.front().id;
+      IntrospectionReport prev = plugins.storage.call(
+          "load_report", [&](StorageBackend& s) { return s.load_report(previous.front().id); });
+      report.execution_summary.vs_previous = compare(report.execution_summary, prev.execution_summary);
+    }
+  } catch (const std::exception& e) {
+    report.warnings.push_back(std::string("could not read the previous report: ") + e.what());
+  }
+
+  AnalysisContext context;
+  context.depth = request.depth;
+  context.known_nodes = plugins.known_nodes;
+  context.known_tools = plugins.known_tools;
+  context.traces_total = in.traces;
+  context.inputs_skipped = in.skipped_count;
+  context.now_unix_ms = parse_rfc3339_ms(report.timestamp).value_or(0);
+
+  if (request.depth != AnalysisDepth::Metrics) {
+    // 3. Findings.
+    std::vector<CapabilityGap> gaps;
+    for (size_t i = 0; i < analyzers.size(); ++i) {
+      if (!in.states[i]) continue;
+      try {
+        AnalysisOutput o = analyzers[i].call("finish", [&](Analyzer& a) { return a.finish(*in.states[i], context); });
+        for (auto& g : o.capability_gaps) {
+          if (g.source.empty()) g.source = analyzers[i].id();
+          gaps.push_back(std::move(g));
+        }
+        for (auto& d : o.deprecations) {
+          if (d.source.empty()) d.source = analyzers[i].id();
+          report.deprecations.push_back(std::move(d));
+        }
+        for (auto& p : o.patterns) {
+          if (p.source.empty()) p.source = analyzers[i].id();
+          report.patterns.push_back(std::move(p));
+        }
+        if (o.retrospective) report.retrospective = std::move(*o.retrospective);
+        for (auto& w : o.warnings) report.warnings.push_back(analyzers[i].id() + ": " + w);
+      } catch (const PluginCallError& e) {
+        report.plugin_failures.push_back({e.plugin, e.stage, e.detail});
+      }
+    }
+    report.capability_gaps = merge_gaps(std::move(gaps));
+    for (const auto& g : report.capability_gaps)
+      report.citations.insert(report.citations.end(), g.evidence.begin(), g.evidence.end());
+    for (const auto& d : report.deprecations)
+      report.citations.insert(report.citations.end(), d.evidence.begin(), d.evidence.end());
+
+    // 4. Plans and hypotheses.
+    PlannerInput planner_input;
+    planner_input.report_id = report.id;
+    planner_input.gaps = report.capability_gaps;
+    planner_input.deprecations = report.deprecations;
+    planner_input.retrospective = report.retrospective;
+    planner_input.patterns = report.patterns;
+    planner_input.summary = report.execution_summary;
+    planner_input.context = context;
+    std::vector<ExecutionPlan> plans;
+    std::vector<Hypothesis> hypotheses;
+    for (const auto& planner : plugins.planners) {
+      try {
+        PlannerOutput po = planner.call("generate", [&](Planner& p) { return p.generate(planner_input); });
+        plans.insert(plans.end(), po.plans.begin(), po.plans.end());
+        hypotheses.insert(hypotheses.end(), po.hypotheses.begin(), po.hypotheses.end());
+      } catch (const PluginCallError& e) {
+        report.plugin_failures.push_back({e.plugin, e.stage, e.detail});
+      }
+    }
+    if (request.depth == AnalysisDepth::DeepAnalysis && plugins.reviewers.empty()) {
+      report.warnings.push_back(
+          "depth deep needs reviewer plugins: add \"reviewers\": [{\"plugin\": \"openai-compatible\", \"config\": "
+          "{...}}] (or \"anthropic\", \"heuristic\") to pipeline '" +
+          std::string(plugins.pipeline ? plugins.pipeline->name : "default") +
+          "' in the config file; this run did a local analysis");
+    }
+
+    // 5. Store plans: an open plan with the same fingerprint is updated, not duplicated.
+    for (auto& plan : plans) {
+      if (!plan.source_report_id) plan.source_report_id = report.id;
+      try {
+        UpsertResult r = plugins.storage.call("upsert_plan", [&](StorageBackend& s) { return s.upsert_plan(plan); });
+        publish(r.created ? "plan.created" : "plan.updated",
+                {{"plan_id", r.id}, {"title", r.stored.title}, {"fingerprint", r.stored.fingerprint}});
+        report.execution_plans.push_back(r.stored);
+        out.plans.push_back(std::move(r));
+      } catch (const PluginCallError& e) {
+        report.warnings.push_back("could not save plan '" + plan.title + "': " + e.detail);
+      }
+    }
+
+    // 6. Hypotheses: evaluate the active ones on traces newer than them, then add new ones.
+    std::vector<Hypothesis> active;
+    try {
+      active = plugins.storage.call("list_hypotheses", [](StorageBackend& s) { return s.list_hypotheses(true); });
+    } catch (const PluginCallError& e) {
+      report.warnings.push_back("could not list hypotheses: " + e.detail);
+    }
+    std::set<std::string> active_fingerprints;
+    for (auto& h : active) {
+      const int64_t created = parse_rfc3339_ms(h.created_at).value_or(0);
+      ReportExecutionSummary since = summarize(in.facts, created);
+      std::optional<HypothesisOutcome> outcome;
+      for (const auto& planner : plugins.planners) {
+        try {
+          outcome = planner.call("evaluate", [&](Planner& p) { return p.evaluate(h, since, since.total_executions); });
+        } catch (const PluginCallError& e) {
+          report.plugin_failures.push_back({e.plugin, e.stage, e.detail});
+        }
+        if (outcome) break;
+      }
+      if (!outcome) {
+        if (!h.fingerprint.empty()) active_fingerprints.insert(h.fingerprint);
+        continue;
+      }
+      h.outcome = std::move(outcome);
+      h.status.kind = HypothesisStatus::Kind::Evaluated;
+      try {
+        plugins.storage.call("save_hypothesis", [&](StorageBackend& s) { s.save_hypothesis(h); });
+        publish("hypothesis.evaluated", {{"hypothesis_id", h.id}, {"correct", h.outcome->correct}});
+        out.evaluated_hypotheses.push_back(h);
+      } catch (const PluginCallError& e) {
+        report.warnings.push_back("could not save hypothesis " + h.id + ": " + e.detail);
+      }
+    }
+    for (auto& h : hypotheses) {
+      if (!h.fingerprint.empty() && !active_fingerprints.insert(h.fingerprint).second) continue;  // already tracked
+      try {
+        plugins.storage.call("save_hypothesis", [&](StorageBackend& s) { s.save_hypothesis(h); });
+        report.hypotheses.push_back(h);
+        out.new_hypotheses.push_back(h);
+      } catch (const PluginCallError& e) {
+        report.warnings.push_back("could not save hypothesis " + h.id + ": " + e.detail);
+      }
+    }
+  }
+
+  // 7. Save the report, then meta-analysis over the stored history (it includes this report).
+  try {
+    out.report_location = plugins.storage.call("save_report", [&](StorageBackend& s) { return s.save_report(report); });
+    out.saved_files.push_back(out.report_location);
+  } catch (const PluginCallError& e) {
+    throw CommandError("storage", "could not save the report: " + e.detail);
+  }
+  if (request.depth != AnalysisDepth::Metrics && !plugins.planners.empty()) {
+    try {
+      MetaInput meta;
+      auto infos = plugins.storage.call("list_reports", [](StorageBackend& s) { return s.list_reports(); });
+      for (size_t i = 0; i < infos.size() && i < 10; ++i)
+        meta.reports.push_back(plugins.storage.call("load_report", [&](StorageBackend& s) { return s.load_report(infos[i].id); }));
+      meta.plans = plugins.storage.call("list_plans", [](StorageBackend& s) { return s.list_plans(std::nullopt); });
+      meta.hypotheses = plugins.storage.call("list_hypotheses", [](StorageBackend& s) { return s.list_hypotheses(false); });
+      for (const auto& planner : plugins.planners) {
+        auto result = planner.call("meta_analyze", [&](Planner& p) { return p.meta_analyze(meta); });
+        if (!result) continue;
+        plugins.storage.call("put_document", [&](StorageBackend& s) {
+          s.put_document("meta/patterns.json", to_json_text(*result));
+          s.put_document("meta/momentum.json", to_json_text(result->improvement_momentum));
+        });
+        break;
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn("meta-analysis failed: {}", e.what());
+    }
+  }
+
+  auto& m = MetricsRegistry::global();
+  m.counter_add("dashflow_analysis_runs_total", {{"depth", to_string(request.depth)}});
+  m.counter_add("dashflow_plans_generated_total", {}, static_cast<double>(out.plans.size()));
+  publish("analysis.completed", {{"report_id", report.id},
+                                 {"traces", out.traces},
+                                 {"gaps", report.capability_gaps.size()},
+                                 {"plans", out.plans.size()}});
+  return out;
+}
+
+}  // namespace dashflow::host

@@ -1,0 +1,45 @@
+// The plugin instances of one pipeline run, created from the config with
+// failures recorded instead of aborting (a broken analyzer must not stop the
+// others). Storage is the exception: without it nothing can be saved.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/context.hpp"
+#include "dashflow/plugin.hpp"
+
+namespace dashflow::host {
+
+struct PipelineOverrides {
+  std::optional<std::string> storage_dir;  // --storage
+  std::optional<std::string> traces_dir;   // --traces
+  std::string pipeline;                    // empty = the config's default
+};
+
+struct PluginSet {
+  const PipelineConfig* pipeline = nullptr;
+  PluginInstance<StorageBackend> storage;
+  std::vector<PluginInstance<TraceSource>> sources;
+  std::vector<PluginInstance<Analyzer>> analyzers;
+  std::vector<PluginInstance<Planner>> planners;
+  std::vector<PluginInstance<Reviewer>> reviewers;
+  std::vector<PluginInstance<AlertSink>> alert_sinks;
+  std::vector<PluginFailure> failures;  // plugins that could not be created
+  std::vector<std::string> known_nodes, known_tools;
+};
+
+// Storage only (for plans/approve/reports ...). Throws on failure.
+PluginInstance<StorageBackend> open_storage(CliContext& ctx, const std::optional<std::string>& storage_dir);
+
+struct PluginSetOptions {
+  bool analyzers = true;
+  bool planners = true;
+  bool reviewers = false;
+  bool alert_sinks = false;
+};
+
+PluginSet build_plugin_set(CliContext& ctx, const PipelineOverrides& overrides, const PluginSetOptions& what);
+
+}  // namespace dashflow::host
