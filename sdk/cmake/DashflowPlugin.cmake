@@ -1,4 +1,4 @@
-# dashflow_add_plugin(<name> SOURCES <src>... [LINK_LIBRARIES <lib>...] [OUTPUT_DIRECTORY <dir>])
+# dashflow_add_plugin(<name> SOURCES <src>... [LINK_LIBRARIES <lib>...] [OUTPUT_DIRECTORY <dir>] [NO_INSTALL])
 #
 # Builds a dashflow plugin the one supported way:
 #  - a MODULE library named <name>.so, linked against DashflowSDK::sdk;
@@ -8,7 +8,7 @@
 include_guard(GLOBAL)
 
 function(dashflow_add_plugin name)
-  cmake_parse_arguments(ARG "" "OUTPUT_DIRECTORY" "SOURCES;LINK_LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "NO_INSTALL" "OUTPUT_DIRECTORY" "SOURCES;LINK_LIBRARIES" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "dashflow_add_plugin(${name}): SOURCES is required")
   endif()
@@ -26,6 +26,10 @@ function(dashflow_add_plugin name)
   target_link_options(${name} PRIVATE
     "LINKER:-z,defs"
     "LINKER:--version-script=${_map}")
+  if(NOT ARG_NO_INSTALL)
+    include(GNUInstallDirs)
+    install(TARGETS ${name} LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}/dashflow/plugins")
+  endif()
   if(ARG_OUTPUT_DIRECTORY)
     set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${ARG_OUTPUT_DIRECTORY}")
   elseif(DEFINED DASHFLOW_PLUGIN_OUTPUT_DIR)
