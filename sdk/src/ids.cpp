@@ -32,7 +32,7 @@ bool looks_like_uuid(std::string_view s) {
 }
 
 std::string fingerprint_of(std::string_view text) {
-  uint64_t h = 1469598103934665603ULL;
+  uint64_t h = 14695981039346656037ULL;  // FNV-1a 64 offset basis
   for (unsigned char c : text) {
     h ^= c;
     h *= 1099511628211ULL;

@@ -74,7 +74,8 @@ class SlowNodeAnalyzer final : public dashflow::Analyzer {
 
   std::unique_ptr<dashflow::AnalyzerState> load_state(std::string_view text) const override {
     auto st = std::make_unique<State>();
-    for (const auto& [node, counts] : dashflow::json::parse(text).items())
+    const dashflow::json saved = dashflow::json::parse(text);
+    for (const auto& [node, counts] : saved.items())
       st->runs[node] = {counts[0].get<uint64_t>(), counts[1].get<uint64_t>()};
     return st;
   }
