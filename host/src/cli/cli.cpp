@@ -139,19 +139,32 @@ int run_cli(int argc, char** argv) {
       po::options_description g = global_options();
       add_format_option(g);
       po::variables_map vm;
-      po::store(po::command_line_parser(args).options(g).allow_unregistered().run(), vm);
+      try {
+        // Only global options are allowed without a command; unknown ones are usage errors.
+        po::store(po::command_line_parser(args).options(g).allow_unregistered().run(), vm);
+        auto parsed = po::command_line_parser(args).options(g).allow_unregistered().run();
+        for (const auto& option : po::collect_unrecognized(parsed.options, po::exclude_positional))
+          throw UsageError("unknown option '" + option + "'", join(group));
+      } catch (const po::error& e) {
+        throw UsageError(e.what(), join(group));
+      }
       if (vm.count("version") && words.empty()) {
         print_version();
         return 0;
       }
-      const bool help = vm.count("help") > 0;
       if (words.size() > group.size()) {
         const std::string unknown = words[group.size()];
         throw UsageError("unknown command '" + (group.empty() ? "" : join(group) + " ") + unknown + "'",
                          join(group));
       }
+      if (vm.count("help")) {
+        print_group_help(commands, group);
+        return 0;
+      }
+      if (ctx.format == OutputFormat::Json)
+        throw UsageError("missing command after 'dashflow" + (group.empty() ? "" : " " + join(group)) + "'", join(group));
       print_group_help(commands, group);
-      return help ? 0 : 2;
+      return 2;
     }
 
     // Parse everything except the command words, with global + command options.

@@ -152,13 +152,51 @@ void check_supported(const json& s, const std::string& path, std::vector<SchemaI
     out.push_back({path, "a schema must be an object"});
     return;
   }
+  static const std::set<std::string> kTypes = {"null", "boolean", "integer", "number", "string", "array", "object"};
+  auto bad = [&](const std::string& key, const std::string& need) {
+    out.push_back({path, "schema keyword '" + key + "' must be " + need});
+  };
   for (auto it = s.begin(); it != s.end(); ++it) {
-    if (!supported_keywords().count(it.key()))
-      out.push_back({path, "schema keyword '" + it.key() + "' is not supported by dashflow's validator"});
+    const std::string& k = it.key();
+    const json& v = it.value();
+    if (!supported_keywords().count(k)) {
+      out.push_back({path, "schema keyword '" + k + "' is not supported by dashflow's validator"});
+    } else if (k == "type") {
+      bool ok = v.is_string() ? kTypes.count(v.get<std::string>()) > 0 : v.is_array() && !v.empty();
+      if (v.is_array())
+        for (const auto& t : v) ok = ok && t.is_string() && kTypes.count(t.get<std::string>());
+      if (!ok) bad(k, "a JSON type name or a list of them");
+    } else if (k == "minimum" || k == "maximum" || k == "exclusiveMinimum" || k == "exclusiveMaximum") {
+      if (!v.is_number()) bad(k, "a number");
+    } else if (k == "minLength" || k == "maxLength" || k == "minItems" || k == "maxItems") {
+      if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<long long>() >= 0)) bad(k, "a non-negative integer");
+    } else if (k == "required") {
+      bool ok = v.is_array();
+      if (ok)
+        for (const auto& r : v) ok = ok && r.is_string();
+      if (!ok) bad(k, "a list of key names");
+    } else if (k == "enum") {
+      if (!v.is_array()) bad(k, "a list");
+    } else if (k == "pattern") {
+      if (!v.is_string()) bad(k, "a string");
+      else {
+        try {
+          std::regex re(v.get<std::string>(), std::regex::ECMAScript);
+        } catch (const std::regex_error&) {
+          bad(k, "a valid regular expression");
+        }
+      }
+    } else if (k == "properties") {
+      if (!v.is_object()) bad(k, "an object of schemas");
+    } else if (k == "additionalProperties") {
+      if (!v.is_boolean() && !v.is_object()) bad(k, "a boolean or a schema");
+    } else if (k == "items") {
+      if (!v.is_object()) bad(k, "a schema");
+    }
   }
   if (auto p = s.find("properties"); p != s.end() && p->is_object())
     for (auto it = p->begin(); it != p->end(); ++it) check_supported(it.value(), path + "/properties/" + it.key(), out);
-  if (auto i = s.find("items"); i != s.end()) check_supported(*i, path + "/items", out);
+  if (auto i = s.find("items"); i != s.end() && i->is_object()) check_supported(*i, path + "/items", out);
   if (auto a = s.find("additionalProperties"); a != s.end() && a->is_object())
     check_supported(*a, path + "/additionalProperties", out);
 }
@@ -175,14 +213,15 @@ json apply_schema_defaults(const json& value, const json& schema) {
   json result = value;
   if (!schema.is_object()) return result;
   if (result.is_null() && schema.contains("default")) return schema["default"];
-  if (result.is_null() && schema.value("type", "") == "object") result = json::object();
+  auto is_object_schema = [](const json& sc) { return sc.contains("type") && sc["type"] == "object"; };
+  if (result.is_null() && is_object_schema(schema)) result = json::object();
   if (result.is_object() && schema.contains("properties")) {
     for (auto it = schema["properties"].begin(); it != schema["properties"].end(); ++it) {
       if (result.contains(it.key())) {
         result[it.key()] = apply_schema_defaults(result[it.key()], it.value());
       } else if (it.value().contains("default")) {
         result[it.key()] = it.value()["default"];
-      } else if (it.value().value("type", "") == "object" && it.value().contains("properties")) {
+      } else if (is_object_schema(it.value()) && it.value().contains("properties")) {
         json nested = apply_schema_defaults(json::object(), it.value());
         if (!nested.empty()) result[it.key()] = nested;
       }

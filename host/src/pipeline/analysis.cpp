@@ -143,7 +143,8 @@ AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
           report.patterns.push_back(std::move(p));
         }
         if (o.retrospective) report.retrospective = std::move(*o.retrospective);
-        for (auto& w : o.warnings) report.warnings.push_back(analyzers[i].id() + ": " + w);
+        for (auto& w : o.warnings)
+          report.warnings.push_back(w.rfind(analyzers[i].id() + ":", 0) == 0 ? w : analyzers[i].id() + ": " + w);
       } catch (const PluginCallError& e) {
         report.plugin_failures.push_back({e.plugin, e.stage, e.detail});
       }

@@ -48,7 +48,6 @@ ManifestReadResult read_embedded_manifest(const std::string& path) {
 #endif
   if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shnum == 0 || eh.e_shstrndx >= eh.e_shnum)
     return fail(S::Invalid, "ELF section table missing or malformed");
-  if (eh.e_shnum > 65535) return fail(S::Invalid, "ELF section table too large");
 
   std::vector<Elf64_Shdr> sections(eh.e_shnum);
   if (!read_at(in, eh.e_shoff, sections.data(), sections.size() * sizeof(Elf64_Shdr), file_size))

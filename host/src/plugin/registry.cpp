@@ -70,7 +70,7 @@ nlohmann::json PluginRegistry::validated_config(const std::string& id, PluginKin
                           "; run 'dashflow plugins list' to see the plugins found");
   }
   if (c->manifest->kind != expected)
-    throw PluginLoadError("plugin '" + id + "' is a " + c->manifest->kind_name + ", not a " +
+    throw PluginLoadError("plugin '" + id + "' is of kind " + c->manifest->kind_name + ", not " +
                           kind_name(expected));
   const nlohmann::json given = config.is_null() ? nlohmann::json::object() : config;
   auto issues = validate_against_schema(given, c->manifest->config_schema);
