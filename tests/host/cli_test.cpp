@@ -526,7 +526,7 @@ TEST_F(Cli, ConfigValidateUnknownPluginAndWrongKind) {
   EXPECT_NE(j["issues"][0].get<std::string>().find("'no-such-analyzer' is not available"), std::string::npos)
       << j.dump(2);
   const std::string kind_issue = j["issues"][1].get<std::string>();
-  EXPECT_NE(kind_issue.find("'console' is a alert-sink"), std::string::npos) << kind_issue;
+  EXPECT_NE(kind_issue.find("'console' is of kind alert-sink"), std::string::npos) << kind_issue;
   EXPECT_NE(kind_issue.find("analyzer"), std::string::npos) << kind_issue;
 }
 

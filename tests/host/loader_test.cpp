@@ -165,7 +165,7 @@ TEST(Loader, UnknownIdAndWrongKind) {
             std::string::npos);
   const std::string e =
       error_of<PluginLoadError>([] { registry().create("good-analyzer", PluginKind::Planner, json::object()); });
-  EXPECT_NE(e.find("is a analyzer, not a planner"), std::string::npos) << e;
+  EXPECT_NE(e.find("is of kind analyzer, not planner"), std::string::npos) << e;
   expect_good_plugin_works(registry());
 }
 
