@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-scripts/install-deps.sh --with-services
+scripts/install-deps.sh
 
 if [[ "${SANITIZE:-0}" == "1" ]]; then
   BUILD=${BUILD_DIR:-$ROOT/build-asan}
