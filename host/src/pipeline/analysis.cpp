@@ -181,6 +181,9 @@ AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
           "{...}}] (or \"anthropic\", \"heuristic\") to pipeline '" +
           std::string(plugins.pipeline ? plugins.pipeline->name : "default") +
           "' in the config file; this run did a local analysis");
+    } else if (request.depth == AnalysisDepth::DeepAnalysis) {
+      report.warnings.push_back("review of plans by the configured reviewers (" + std::to_string(plugins.reviewers.size()) +
+                                ") is not built yet in this version; this run did a local analysis");
     }
 
     // 5. Store plans: an open plan with the same fingerprint is updated, not duplicated.
