@@ -171,6 +171,8 @@ int transition(CliContext& ctx, const po::variables_map& vm, const PlanStatus& t
     throw CommandError("not-found", e.what());
   } catch (const ConflictError& e) {
     throw CommandError("ambiguous", e.what());
+  } catch (const dashflow::Error& e) {
+    throw CommandError("invalid", e.what());
   }
   EventBus::global().publish("plan." + verb, json{{"plan_id", plan.id}, {"status", status_name(plan.status)}}.dump());
   if (ctx.format == OutputFormat::Json) {
@@ -222,6 +224,8 @@ int report_show(CliContext& ctx, const po::variables_map& vm) {
     throw CommandError("not-found", e.what());
   } catch (const ConflictError& e) {
     throw CommandError("ambiguous", e.what());
+  } catch (const dashflow::Error& e) {
+    throw CommandError("invalid", e.what());
   }
   if (ctx.format == OutputFormat::Json) {
     json j;
