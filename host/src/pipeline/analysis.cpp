@@ -90,7 +90,7 @@ AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
   IngestResult in = ingest_traces(plugins.sources, analyzers, ingest);
   out.traces = in.traces;
   out.skipped_count = in.skipped_count;
-  out.units_read = in.units_read;
+  out.units_read = std::move(in.units_read);
   report.skipped_inputs = in.skipped;
   if (in.skipped_count > in.skipped.size())
     report.warnings.push_back(std::to_string(in.skipped_count) + " inputs were skipped; the first " +

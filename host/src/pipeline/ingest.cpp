@@ -84,7 +84,8 @@ IngestResult ingest_traces(const std::vector<PluginInstance<TraceSource>>& sourc
     for (auto& u : units)
       if (!options.include || options.include(u)) work.push_back({s, std::move(u)});
   }
-  for (const auto& w : work) result.units_read.push_back(w.unit);
+  if (options.keep_units)
+    for (const auto& w : work) result.units_read.push_back(w.unit);
 
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, work.size())));

@@ -28,6 +28,7 @@ struct IngestOptions {
   unsigned threads = 0;  // 0 = hardware concurrency
   bool progress = false; // progress line on stderr
   bool keep_facts = true;
+  bool keep_units = false;  // return the units read (daemon cursor); off to save memory
   std::function<bool(const TraceUnit&)> include;  // unit filter (daemon cursor); null = all
   size_t max_skipped_listed = 1000;
 };
@@ -39,7 +40,7 @@ struct IngestResult {
   uint64_t skipped_count = 0;
   std::vector<TraceFacts> facts;
   std::vector<PluginFailure> failures;
-  std::vector<TraceUnit> units_read;
+  std::vector<TraceUnit> units_read;  // only with IngestOptions::keep_units
   uint64_t traces = 0;
 };
 
