@@ -29,6 +29,12 @@ void storage_option(po::options_description& d) {
 
 std::string id8(const std::string& id) { return id.substr(0, 8); }
 
+std::string fixed(double value, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+  return buf;
+}
+
 // ---------------------------------------------------------------- analyze
 
 int analyze(CliContext& ctx, const po::variables_map& vm) {
@@ -87,7 +93,7 @@ int analyze(CliContext& ctx, const po::variables_map& vm) {
             << "Analysis complete.\n"
             << "  Traces analyzed:        " << out.traces << "\n"
             << "  Inputs skipped:         " << out.skipped_count << "\n"
-            << "  Success rate:           " << std::to_string(static_cast<int>(r.execution_summary.success_rate * 1000) / 10.0).substr(0, 5) << "%\n"
+            << "  Success rate:           " << fixed(r.execution_summary.success_rate * 100, 1) << "%\n"
             << "  Capability gaps found:  " << r.capability_gaps.size() << "\n"
             << "  Deprecations:           " << r.deprecations.size() << "\n"
             << "  Patterns:               " << r.patterns.size() << "\n"
@@ -235,12 +241,12 @@ int report_show(CliContext& ctx, const po::variables_map& vm) {
   }
   const auto& s = r.execution_summary;
   std::cout << "Report " << r.id << " (" << r.timestamp << ", " << to_string(r.depth) << ")\n"
-            << "  traces " << s.total_executions << ", success " << s.success_rate * 100 << "%, avg "
-            << s.avg_duration_ms << " ms, retry rate " << s.retry_rate << "\n";
+            << "  traces " << s.total_executions << ", success " << fixed(s.success_rate * 100, 1) << "%, avg "
+            << fixed(s.avg_duration_ms, 1) << " ms, retry rate " << fixed(s.retry_rate, 3) << "\n";
   if (r.previous_report_id) std::cout << "  previous report " << *r.previous_report_id << "\n";
   std::cout << "\nCapability gaps (" << r.capability_gaps.size() << "):\n";
   for (const auto& g : r.capability_gaps)
-    std::cout << "  - [" << to_string(priority_of(g)) << "] " << g.description << " (confidence " << g.confidence << ")\n";
+    std::cout << "  - [" << to_string(priority_of(g)) << "] " << g.description << " (confidence " << fixed(g.confidence, 2) << ")\n";
   std::cout << "Deprecations (" << r.deprecations.size() << "):\n";
   for (const auto& d : r.deprecations) std::cout << "  - " << d.rationale << "\n";
   std::cout << "Patterns (" << r.patterns.size() << "):\n";
