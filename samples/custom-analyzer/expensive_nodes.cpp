@@ -68,7 +68,8 @@ std::string ExpensiveNodes::save_state(const dashflow::AnalyzerState& state) con
 
 std::unique_ptr<dashflow::AnalyzerState> ExpensiveNodes::load_state(std::string_view text) const {
   auto s = std::make_unique<NodeTokens>();
-  for (const auto& [node, v] : dashflow::json::parse(text).items()) s->nodes[node] = {v[0], v[1]};
+  const dashflow::json saved = dashflow::json::parse(text);  // must outlive the loop over items()
+  for (const auto& [node, v] : saved.items()) s->nodes[node] = {v[0], v[1]};
   return s;
 }
 

@@ -41,8 +41,15 @@ TEST(SamplePlugin, BuiltOutOfTreeAgainstInstalledSdkAndLoaded) {
   ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
   ASSERT_TRUE(std::filesystem::exists(prefix + "/lib/cmake/DashflowSDK/DashflowSDKConfig.cmake"));
 
-  auto configure = run_process({"cmake", "-S", std::string(DASHFLOW_SOURCE_DIR) + "/samples/custom-analyzer", "-B",
-                                build, "-G", "Ninja", "-DCMAKE_PREFIX_PATH=" + prefix});
+  std::vector<std::string> configure_args = {"cmake", "-S", std::string(DASHFLOW_SOURCE_DIR) + "/samples/custom-analyzer",
+                                            "-B", build, "-G", "Ninja", "-DCMAKE_PREFIX_PATH=" + prefix};
+#ifdef DASHFLOW_SANITIZED
+  // The installed SDK library is instrumented in this build; the plugin must be too.
+  configure_args.push_back("-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined");
+  configure_args.push_back("-DCMAKE_MODULE_LINKER_FLAGS=-fsanitize=address,undefined");
+  configure_args.push_back("-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined");
+#endif
+  auto configure = run_process(configure_args);
   ASSERT_EQ(configure.exit_code, 0) << configure.out << configure.err;
   auto compile = run_process({"cmake", "--build", build}, "", {}, 900);
   ASSERT_EQ(compile.exit_code, 0) << compile.out << compile.err;
