@@ -92,6 +92,80 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const std::string& cwd,
+                                     const std::map<std::string, std::string>& env) {
+  static int counter = 0;
+  const std::string base = (std::filesystem::temp_directory_path() /
+                            ("dashflow-bg-" + std::to_string(getpid()) + "-" + std::to_string(++counter))).string();
+  out_path_ = base + ".out";
+  err_path_ = base + ".err";
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    int out = open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int devnull = open("/dev/null", O_RDONLY);
+    if (out < 0 || err < 0) _exit(127);
+    dup2(out, 1);
+    dup2(err, 2);
+    if (devnull >= 0) dup2(devnull, 0);
+    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(127);
+    for (const auto& [k, v] : env) {
+      if (v.empty()) unsetenv(k.c_str());
+      else setenv(k.c_str(), v.c_str(), 1);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (running()) {
+    kill(pid_, SIGKILL);
+    wait(30);
+  }
+  std::error_code ec;
+  std::filesystem::remove(out_path_, ec);
+  std::filesystem::remove(err_path_, ec);
+}
+
+std::string BackgroundProcess::out() const { return read_file(out_path_); }
+std::string BackgroundProcess::err() const { return read_file(err_path_); }
+void BackgroundProcess::signal(int sig) const { kill(pid_, sig); }
+
+bool BackgroundProcess::running() {
+  if (status_) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+    return false;
+  }
+  return true;
+}
+
+bool BackgroundProcess::wait_for_output(const std::function<bool(const std::string&)>& predicate,
+                                        int timeout_seconds) const {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (predicate(out())) return true;
+    if (const_cast<BackgroundProcess*>(this)->running() == false) return predicate(out());
+    usleep(50 * 1000);
+  }
+  return false;
+}
+
+std::optional<int> BackgroundProcess::wait(int timeout_seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  while (running()) {
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    usleep(20 * 1000);
+  }
+  return status_;
+}
+
 void write_file(const std::string& path, const std::string& content) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   std::ofstream(path, std::ios::binary) << content;

@@ -52,7 +52,7 @@ const char* kValid = R"({
     },
     "quick": {"analyzers": []}
   },
-  "daemon": {"interval": 60}
+  "daemon": {"interval_seconds": 60}
 })";
 
 std::string error_of(const std::string& path) {
@@ -105,7 +105,7 @@ TEST(Config, LoadsAValidFile) {
   ASSERT_EQ(q.planners.size(), 1u);
   EXPECT_EQ(q.planners[0].plugin, "default-planner");
 
-  EXPECT_EQ(c.raw["daemon"]["interval"], 60) << "sections owned by others are kept raw";
+  EXPECT_EQ(c.raw["daemon"]["interval_seconds"], 60) << "sections owned by others are kept raw";
 }
 
 TEST(Config, RelativePluginDirsResolveAgainstTheFileDirectory) {

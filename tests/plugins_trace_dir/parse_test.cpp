@@ -227,3 +227,35 @@ TEST(TraceDirParse, Utf8ByteOrderMarkIsSkipped) {
   EXPECT_EQ(sink.traces.size(), 1u);
   EXPECT_TRUE(sink.skips.empty());
 }
+
+// payloads=false (what the host asks when no analyzer reads them): the state
+// snapshots and final_state are left empty, everything else is identical.
+TEST(TraceDirParse, PayloadsCanBeSkipped) {
+  const std::string text = slurp(good_dir() + "/full_example.json");
+  CollectingSink with, without;
+  dashflow::tracedir::ParseOptions keep;
+  dashflow::tracedir::ParseOptions skip;
+  skip.payloads = false;
+  dashflow::tracedir::parse_traces_text(text, dashflow::tracedir::TextFormat::Document, "f", keep, with);
+  dashflow::tracedir::parse_traces_text(text, dashflow::tracedir::TextFormat::Document, "f", skip, without);
+  ASSERT_EQ(with.traces.size(), 1u);
+  ASSERT_EQ(without.traces.size(), 1u);
+  dashflow::ExecutionTrace a = with.traces[0].trace;
+  const dashflow::ExecutionTrace& b = without.traces[0].trace;
+  bool had_payload = !a.final_state.empty();
+  for (const auto& n : a.nodes_executed) had_payload = had_payload || !n.state_before.empty() || !n.state_after.empty();
+  ASSERT_TRUE(had_payload) << "the fixture must carry payloads for this test to mean anything";
+  EXPECT_TRUE(b.final_state.empty());
+  for (const auto& n : b.nodes_executed) EXPECT_TRUE(n.state_before.empty() && n.state_after.empty());
+  // Clearing the payloads of the full read gives exactly the lean read.
+  a.final_state = {};
+  for (auto& n : a.nodes_executed) n.state_before = n.state_after = {};
+  for (auto& e : a.errors) e.state_at_error = {};
+  EXPECT_EQ(a, b);
+}
+
+TEST(TraceDirConfig, PayloadsKey) {
+  EXPECT_TRUE(dashflow::tracedir::TraceDirConfig::from_json(dashflow::json::object()).payloads);
+  EXPECT_FALSE(dashflow::tracedir::TraceDirConfig::from_json(dashflow::json{{"payloads", false}}).payloads);
+  EXPECT_THROW(dashflow::tracedir::TraceDirConfig::from_json(dashflow::json{{"payloads", "no"}}), std::exception);
+}

@@ -5,6 +5,8 @@
 #include <set>
 
 #include "cli/command.hpp"
+
+#include "plugin/crash_guard.hpp"
 #include "cli/output.hpp"
 #include "dashflow/abi.h"
 #include "plugin/manifest.hpp"
@@ -94,6 +96,7 @@ void print_version() {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+  install_crash_handlers();
   std::vector<Command> commands;
   register_plugin_commands(commands);
   register_config_commands(commands);

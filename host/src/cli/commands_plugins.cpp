@@ -8,6 +8,7 @@
 #include "cli/output.hpp"
 #include "plugin/child_process.hpp"
 #include "plugin/conformance.hpp"
+#include "plugin/crash_guard.hpp"
 #include "plugin/discovery.hpp"
 #include "plugin/elf_manifest.hpp"
 #include "plugin/loader.hpp"
@@ -198,6 +199,19 @@ int plugins_test(CliContext& ctx, const po::variables_map& vm) {
   return failed == 0 ? 0 : 1;
 }
 
+int plugins_release(CliContext& ctx, const po::variables_map& vm) {
+  const std::string id = vm["plugin"].as<std::string>();
+  const int removed = release_quarantine(id);
+  if (ctx.format == OutputFormat::Json) {
+    print_json({{"plugin", id}, {"released", removed > 0}});
+  } else if (removed > 0) {
+    std::cout << "plugin '" << id << "' released from quarantine; it will be loaded again\n";
+  } else {
+    std::cout << "plugin '" << id << "' was not quarantined (" << quarantine_dir() << ")\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 void register_plugin_commands(std::vector<Command>& commands) {
@@ -224,6 +238,16 @@ void register_plugin_commands(std::vector<Command>& commands) {
                         p.add("file", 1);
                       },
                       plugins_test, true});
+  commands.push_back({{"plugins", "release"}, "Release a plugin quarantined after it crashed the host",
+                      "<id> [options]",
+                      "A plugin that crashes the host (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) is quarantined:\n"
+                      "'plugins list' shows it as quarantined and pipelines skip it until its file changes\n"
+                      "(rebuilt) or it is released here.",
+                      [](po::options_description& d, po::positional_options_description& p) {
+                        d.add_options()("plugin", po::value<std::string>()->required(), "Plugin id");
+                        p.add("plugin", 1);
+                      },
+                      plugins_release, true});
 }
 
 }  // namespace dashflow::host

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <map>
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
@@ -10,8 +11,10 @@
 #include "dashflow/scoring.hpp"
 #include "dashflow/time.hpp"
 #include "observability/event_bus.hpp"
+#include "observability/metrics.hpp"
 #include "pipeline/analysis.hpp"
 #include "pipeline/plugin_set.hpp"
+#include "util/cancel.hpp"
 
 using nlohmann::json;
 
@@ -38,6 +41,7 @@ std::string fixed(double value, int decimals) {
 // ---------------------------------------------------------------- analyze
 
 int analyze(CliContext& ctx, const po::variables_map& vm) {
+  install_signal_handlers();  // SIGINT/SIGTERM stop ingestion; nothing half-done is stored
   AnalyzeRequest request;
   request.depth = parse_depth(vm["depth"].as<std::string>());
   request.reason = vm["reason"].as<std::string>();
@@ -81,6 +85,7 @@ int analyze(CliContext& ctx, const po::variables_map& vm) {
                 {"plan_ids", plan_ids},
                 {"hypotheses_tracked", out.new_hypotheses.size()},
                 {"hypotheses_evaluated", out.evaluated_hypotheses.size()},
+                {"alerts", out.alerts},
                 {"plugin_failures", failures},
                 {"warnings", warnings},
                 {"saved_files", out.saved_files}});
@@ -100,6 +105,7 @@ int analyze(CliContext& ctx, const po::variables_map& vm) {
             << "  Execution plans:        " << out.plans.size() << " (" << created << " new, " << updated << " updated)\n"
             << "  Hypotheses tracked:     " << out.new_hypotheses.size() << " new, "
             << out.evaluated_hypotheses.size() << " evaluated\n"
+            << "  Alerts raised:          " << out.alerts.size() << "\n"
             << "  Report:                 " << out.report_location << "\n";
   if (!r.skipped_inputs.empty()) {
     std::cout << "\nSkipped inputs:\n";
@@ -108,6 +114,11 @@ int analyze(CliContext& ctx, const po::variables_map& vm) {
       std::cout << "  " << s.source << (s.line ? ":" + std::to_string(s.line) : "") << ": " << s.reason << "\n";
     }
     if (out.skipped_count > 20) std::cout << "  ... and " << out.skipped_count - 20 << " more (see the report)\n";
+  }
+  if (!out.alerts.empty()) {
+    // analyze shows alerts; delivering them to sinks (with dedup) is the daemon's job.
+    std::cout << "\nAlerts (the daemon delivers these to the alert sinks):\n";
+    for (const auto& a : out.alerts) std::cout << "  " << a.message << "\n";
   }
   if (!out.plans.empty()) {
     std::cout << "\nPlans:\n";
@@ -180,6 +191,10 @@ int transition(CliContext& ctx, const po::variables_map& vm, const PlanStatus& t
   } catch (const dashflow::Error& e) {
     throw CommandError("invalid", e.what());
   }
+  static const std::map<std::string, std::string> kCounters = {{"approved", "dashflow_self_improve_plans_approved_total"},
+                                                               {"completed", "dashflow_self_improve_plans_implemented_total"},
+                                                               {"failed", "dashflow_self_improve_plans_failed_total"}};
+  if (auto it = kCounters.find(verb); it != kCounters.end()) MetricsRegistry::global().counter_add(it->second, {});
   EventBus::global().publish("plan." + verb, json{{"plan_id", plan.id}, {"status", status_name(plan.status)}}.dump());
   if (ctx.format == OutputFormat::Json) {
     json j;
@@ -335,16 +350,6 @@ void register_self_improve_commands(std::vector<Command>& commands) {
                         storage_option(d);
                       },
                       report_show, true});
-  auto not_built = [](std::vector<std::string> path, std::string summary, std::string issue) {
-    const std::string name = "dashflow self-improve " + path.back();
-    return Command{path, summary, "[options]", "", nullptr,
-                   [name, issue](CliContext&, const po::variables_map&) -> int {
-                     throw CommandError("not-implemented", "'" + name + "' is not built yet in this version (" + issue + ")");
-                   },
-                   true};
-  };
-  commands.push_back(not_built({"self-improve", "daemon"}, "Run analysis continuously and raise alerts", "planned"));
-  commands.push_back(not_built({"self-improve", "generate-tests"}, "Generate regression tests from successful traces", "planned"));
 }
 
 }  // namespace dashflow::host

@@ -45,8 +45,19 @@ const char* kConfigSchema = R"json({
         }
       }
     },
-    "daemon": {"type": "object"},
-    "alerts": {"type": "object"},
+    "daemon": {"type": "object", "additionalProperties": false, "properties": {
+      "interval_seconds": {"type": "integer", "minimum": 1, "description": "Cycle interval when no new files arrive (default 60)"},
+      "debounce_ms": {"type": "integer", "minimum": 0, "description": "Quiet time after new trace files before a cycle starts (default 500)"},
+      "cleanup_interval_cycles": {"type": "integer", "minimum": 0, "description": "Run storage retention every N cycles; 0 = never (default 10)"},
+      "retention": {"type": "object", "additionalProperties": false, "properties": {
+        "max_reports": {"type": "integer", "minimum": 1},
+        "max_plans_per_status": {"type": "integer", "minimum": 1},
+        "plan_archive_age_days": {"type": "integer", "minimum": 1},
+        "hypothesis_archive_age_days": {"type": "integer", "minimum": 1}}}}},
+    "alerts": {"type": "object", "additionalProperties": false, "properties": {
+      "repeat_interval_seconds": {"type": "integer", "minimum": 0, "description": "Send the same alert (same labels) again only after this long (default 3600)"},
+      "min_severity": {"type": "object", "description": "Per alert-sink plugin id: the lowest severity it receives",
+                       "additionalProperties": {"type": "string", "enum": ["info", "warning", "error", "critical"]}}}},
     "metrics": {"type": "object"},
     "redaction": {"type": "object"},
     "retention": {"type": "object"},

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -10,6 +11,7 @@
 #include "dashflow/time.hpp"
 #include "observability/event_bus.hpp"
 #include "observability/metrics.hpp"
+#include "util/cancel.hpp"
 
 namespace dashflow::host {
 namespace {
@@ -65,6 +67,23 @@ void publish(const std::string& topic, const nlohmann::json& payload) {
 
 }  // namespace
 
+const char* depth_label(AnalysisDepth depth) {
+  switch (depth) {
+    case AnalysisDepth::Metrics: return "metrics";
+    case AnalysisDepth::LocalAnalysis: return "local";
+    case AnalysisDepth::DeepAnalysis: return "deep";
+  }
+  return "local";
+}
+
+std::string alert_fingerprint(const Alert& alert) {
+  // Labels are a std::map: iteration is in key order, so equal label sets hash equally.
+  std::string text = "alert\n";
+  for (const auto& [key, value] : alert.labels) text += key + "=" + value + "\n";
+  if (alert.labels.count("alertname") == 0) text += "alertname=" + alert.kind + "\n";
+  return fingerprint_of(text);
+}
+
 AnalysisDepth parse_depth(const std::string& text) {
   if (text == "metrics") return AnalysisDepth::Metrics;
   if (text == "local") return AnalysisDepth::LocalAnalysis;
@@ -73,6 +92,7 @@ AnalysisDepth parse_depth(const std::string& text) {
 }
 
 AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
   AnalyzeOutcome out;
   IntrospectionReport& report = out.report;
   report.id = new_uuid_v4();
@@ -88,6 +108,9 @@ AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
   IngestOptions ingest = request.ingest;
   ingest.progress = request.progress;
   IngestResult in = ingest_traces(plugins.sources, analyzers, ingest);
+  if (cancel_flag().load())
+    throw CommandError("interrupted", "analysis interrupted by a signal after " + std::to_string(in.traces) +
+                                          " traces; nothing was stored");
   out.traces = in.traces;
   out.skipped_count = in.skipped_count;
   out.units_read = std::move(in.units_read);
@@ -145,6 +168,19 @@ AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
         if (o.retrospective) report.retrospective = std::move(*o.retrospective);
         for (auto& w : o.warnings)
           report.warnings.push_back(w.rfind(analyzers[i].id() + ":", 0) == 0 ? w : analyzers[i].id() + ": " + w);
+      } catch (const PluginCallError& e) {
+        report.plugin_failures.push_back({e.plugin, e.stage, e.detail});
+      }
+      // Alerts exist since ABI 1.1; an older plugin has no such method to call.
+      if (analyzers[i].manifest().abi.minor < 1) continue;
+      try {
+        auto alerts = analyzers[i].call("alerts", [&](Analyzer& a) { return a.alerts(*in.states[i], context); });
+        for (auto& alert : alerts) {
+          if (alert.labels.count("alertname") == 0) alert.labels["alertname"] = alert.kind;
+          alert.annotations.emplace("source", analyzers[i].id());
+          alert.fingerprint = alert_fingerprint(alert);
+          out.alerts.push_back(std::move(alert));
+        }
       } catch (const PluginCallError& e) {
         report.plugin_failures.push_back({e.plugin, e.stage, e.detail});
       }
@@ -249,6 +285,9 @@ AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
   // 7. Save the report, then meta-analysis over the stored history (it includes this report).
   try {
     out.report_location = plugins.storage.call("save_report", [&](StorageBackend& s) { return s.save_report(report); });
+    MetricsRegistry::global().observe("dashflow_self_improve_analysis_duration_seconds",
+                                      {{"analysis_type", depth_label(request.depth)}},
+                                      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     out.saved_files.push_back(out.report_location);
   } catch (const PluginCallError& e) {
     throw CommandError("storage", "could not save the report: " + e.detail);

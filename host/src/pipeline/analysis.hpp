@@ -29,9 +29,14 @@ struct AnalyzeOutcome {
   uint64_t skipped_count = 0;
   std::vector<std::string> saved_files;
   std::vector<TraceUnit> units_read;
+  std::vector<Alert> alerts;  // from analyzers' alerts(), fingerprints filled
 };
 
 AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request);
+
+// The identity of an alert for dedup and resolution: a hash of its labels
+// (alert kind, node, graph, ...), never of texts that carry numbers.
+std::string alert_fingerprint(const Alert& alert);
 
 // Parses --depth strictly: metrics | local | deep (alias full). Throws UsageError.
 AnalysisDepth parse_depth(const std::string& text);

@@ -49,6 +49,7 @@ struct Worker final : TraceSink {
       if (!failure[i].empty()) continue;
       const auto start = std::chrono::steady_clock::now();
       try {
+        CrashScope scope((*analyzers)[i].id(), "consume", (*analyzers)[i].library_path());
         (*analyzers)[i]->consume(*states[i], trace, origin);
       } catch (const std::exception& e) {
         failure[i] = std::string(e.what()) + " (while consuming " + origin.source + ")";
@@ -120,6 +121,7 @@ IngestResult ingest_traces(const std::vector<PluginInstance<TraceSource>>& sourc
       if (i >= work.size()) return;
       const WorkItem& item = work[i];
       try {
+        CrashScope scope(sources[item.source].id(), "read_unit", sources[item.source].library_path());
         sources[item.source]->read_unit(item.unit, w);
       } catch (const std::exception& e) {
         w.on_skip({item.unit.locator, 0, std::string("trace source '") + sources[item.source].id() + "' failed: " + e.what()});
@@ -188,6 +190,8 @@ IngestResult ingest_traces(const std::vector<PluginInstance<TraceSource>>& sourc
   std::sort(result.skipped.begin(), result.skipped.end(),
             [](const SkippedInput& a, const SkippedInput& b) { return std::tie(a.source, a.line) < std::tie(b.source, b.line); });
   result.traces = traces_seen.load();
+  metrics.counter_add("dashflow_traces_ingested_total", {}, static_cast<double>(result.traces));
+  if (result.skipped_count) metrics.counter_add("dashflow_inputs_skipped_total", {}, static_cast<double>(result.skipped_count));
   metrics.counter_add("dashflow_traces_ingested_total", {}, static_cast<double>(result.traces));
   metrics.counter_add("dashflow_traces_skipped_total", {}, static_cast<double>(result.skipped_count));
   return result;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -69,17 +70,6 @@ PluginSet build_plugin_set(CliContext& ctx, const PipelineOverrides& overrides, 
   const PipelineConfig& p = *set.pipeline;
   set.storage = open_storage(ctx, overrides.storage_dir);
 
-  nlohmann::json source_override = nlohmann::json::object();
-  if (overrides.traces_dir) source_override["path"] = *overrides.traces_dir;
-  for (const auto& ref : p.trace_sources) create_into(ctx, ref, set.sources, set.failures, source_override);
-  if (set.sources.empty())
-    throw CommandError("pipeline", "pipeline '" + p.name + "' has no usable trace source",
-                       [&] {
-                         std::vector<std::string> d;
-                         for (const auto& f : set.failures) d.push_back(f.plugin + ": " + f.message);
-                         return d;
-                       }());
-
   if (what.analyzers) {
     if (p.all_analyzers) {
       for (const auto* c : ctx.registry().of_kind(PluginKind::Analyzer)) {
@@ -90,12 +80,41 @@ PluginSet build_plugin_set(CliContext& ctx, const PipelineOverrides& overrides, 
       for (const auto& ref : p.analyzers) create_into(ctx, ref, set.analyzers, set.failures);
     }
   }
+  // Sources are created after the analyzers: they skip heavy payloads unless
+  // one of the analyzers declares that it reads them.
+  bool payloads_needed = !what.analyzers;  // other users (e.g. test generation) decide for themselves
+  for (const auto& a : set.analyzers) payloads_needed = payloads_needed || a.manifest().reads_payloads;
+  for (const auto& ref : p.trace_sources) {
+    nlohmann::json source_override = nlohmann::json::object();
+    if (overrides.traces_dir) source_override["path"] = *overrides.traces_dir;
+    const PluginCandidate* candidate = ctx.registry().find(ref.plugin);
+    const bool has_payload_key = candidate && candidate->manifest &&
+                                 candidate->manifest->config_schema.contains("properties") &&
+                                 candidate->manifest->config_schema["properties"].contains("payloads");
+    const bool user_set = ref.config.is_object() && ref.config.contains("payloads");
+    if (has_payload_key && !user_set) source_override["payloads"] = payloads_needed;
+    create_into(ctx, ref, set.sources, set.failures, source_override);
+  }
+  if (set.sources.empty())
+    throw CommandError("pipeline", "pipeline '" + p.name + "' has no usable trace source",
+                       [&] {
+                         std::vector<std::string> d;
+                         for (const auto& f : set.failures) d.push_back(f.plugin + ": " + f.message);
+                         return d;
+                       }());
+
   if (what.planners)
     for (const auto& ref : p.planners) create_into(ctx, ref, set.planners, set.failures);
   if (what.reviewers)
     for (const auto& ref : p.reviewers) create_into(ctx, ref, set.reviewers, set.failures);
-  if (what.alert_sinks)
-    for (const auto& ref : p.alert_sinks) create_into(ctx, ref, set.alert_sinks, set.failures);
+  if (what.alert_sinks) {
+    auto skipped = [&](const std::string& id) {
+      return std::find(what.skip_alert_sinks.begin(), what.skip_alert_sinks.end(), id) != what.skip_alert_sinks.end();
+    };
+    for (const auto& ref : p.alert_sinks)
+      if (!skipped(ref.plugin)) create_into(ctx, ref, set.alert_sinks, set.failures);
+    for (const auto& ref : what.extra_alert_sinks) create_into(ctx, ref, set.alert_sinks, set.failures);
+  }
 
   set.known_nodes = p.known_nodes;
   set.known_tools = p.known_tools;

@@ -38,6 +38,8 @@ struct PluginSetOptions {
   bool planners = true;
   bool reviewers = false;
   bool alert_sinks = false;
+  std::vector<PluginRef> extra_alert_sinks;     // from flags (--alert-file, --alert-webhook)
+  std::vector<std::string> skip_alert_sinks;    // plugin ids left out (--no-console)
 };
 
 PluginSet build_plugin_set(CliContext& ctx, const PipelineOverrides& overrides, const PluginSetOptions& what);

@@ -1,5 +1,7 @@
 #include "plugin/child_process.hpp"
 
+#include "plugin/crash_guard.hpp"
+
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -43,6 +45,7 @@ ChildResult run_in_child(const std::function<int(int)>& fn, int timeout_seconds)
     return result;
   }
   if (pid == 0) {
+    reset_crash_handlers();
     close(fds[0]);
     int code = 1;
     try {

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "plugin/crash_guard.hpp"
 #include "plugin/permissions.hpp"
 
 namespace fs = std::filesystem;
@@ -20,6 +21,7 @@ const char* status_name(PluginCandidate::Status status) {
     case PluginCandidate::Status::Ok: return "ok";
     case PluginCandidate::Status::Ignored: return "ignored";
     case PluginCandidate::Status::Refused: return "refused";
+    case PluginCandidate::Status::Quarantined: return "quarantined";
   }
   return "refused";
 }
@@ -57,6 +59,11 @@ PluginCandidate inspect_plugin_file(const std::string& path) {
   }
   if (std::string abi = check_abi(c.manifest->abi); !abi.empty()) {
     c.reason = "incompatible ABI: " + abi;
+    return c;
+  }
+  if (auto record = find_quarantine(c.path)) {
+    c.status = PluginCandidate::Status::Quarantined;
+    c.reason = describe(*record);
     return c;
   }
   c.status = PluginCandidate::Status::Ok;

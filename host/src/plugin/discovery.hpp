@@ -11,7 +11,7 @@
 namespace dashflow::host {
 
 struct PluginCandidate {
-  enum class Status { Ok, Ignored, Refused };
+  enum class Status { Ok, Ignored, Refused, Quarantined };
   std::string path;
   Status status = Status::Refused;
   std::string reason;  // why ignored or refused

@@ -94,6 +94,13 @@ std::optional<PluginManifest> parse_manifest(const EmbeddedManifest& embedded, s
     error = "manifest version '" + m.version + "' is not a semantic version (e.g. 1.2.0)";
     return std::nullopt;
   }
+  if (auto r = m.raw.find("reads_payloads"); r != m.raw.end()) {
+    if (!r->is_boolean()) {
+      error = "manifest field 'reads_payloads' must be true or false";
+      return std::nullopt;
+    }
+    m.reads_payloads = r->get<bool>();
+  }
   if (auto s = m.raw.find("config_schema"); s != m.raw.end()) {
     if (!s->is_object()) {
       error = "manifest config_schema must be a JSON Schema object";

@@ -26,6 +26,9 @@ struct PluginManifest {
   std::string version;
   std::string description;
   nlohmann::json config_schema = nlohmann::json::object();
+  // Analyzers that read state snapshots / final_state say so ("reads_payloads": true);
+  // when none in a pipeline does, trace sources skip those payloads.
+  bool reads_payloads = false;
   nlohmann::json raw;  // the whole manifest JSON
   AbiInfo abi;
 };

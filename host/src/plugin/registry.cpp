@@ -42,6 +42,15 @@ void record_plugin_call(const std::string& plugin, const std::string& stage, dou
   m.counter_add("dashflow_plugin_calls_total", labels);
   if (!ok) m.counter_add("dashflow_plugin_errors_total", labels);
   m.observe("dashflow_plugin_call_duration_seconds", labels, seconds);
+  // Storage calls also feed the runtime's storage_operations_total (by operation and item type).
+  static const std::map<std::string, std::pair<const char*, const char*>> kStorageStages = {
+      {"save_report", {"save", "report"}},         {"load_report", {"load", "report"}},
+      {"save_plan", {"save", "plan"}},             {"upsert_plan", {"save", "plan"}},
+      {"transition_plan", {"save", "plan"}},       {"load_plan", {"load", "plan"}},
+      {"save_hypothesis", {"save", "hypothesis"}}, {"load_hypothesis", {"load", "hypothesis"}}};
+  if (auto it = kStorageStages.find(stage); ok && it != kStorageStages.end())
+    m.counter_add("dashflow_self_improve_storage_operations_total",
+                  {{"operation", it->second.first}, {"item_type", it->second.second}});
 }
 
 PluginRegistry::PluginRegistry(DiscoveryResult discovery) : discovery_(std::move(discovery)) {}

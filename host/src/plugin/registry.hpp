@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dashflow/plugin.hpp"
+#include "plugin/crash_guard.hpp"
 #include "plugin/discovery.hpp"
 #include "plugin/host_api.hpp"
 #include "plugin/loader.hpp"
@@ -48,6 +49,7 @@ class InstanceCore {
 
   const std::string& id() const { return library_->manifest.id; }
   const PluginManifest& manifest() const { return library_->manifest; }
+  const std::string& library_path() const { return library_->path; }
   void* object() const { return object_; }
   Plugin* as_plugin() const;
   const nlohmann::json& config() const { return config_; }
@@ -72,6 +74,8 @@ class PluginInstance {
   Interface* operator->() const { return static_cast<Interface*>(core_->object()); }
   Interface& get() const { return *static_cast<Interface*>(core_->object()); }
   const std::string& id() const { return core_->id(); }
+  const std::string& library_path() const { return core_->library_path(); }
+  const PluginManifest& manifest() const { return core_->manifest(); }
   const nlohmann::json& config() const { return core_->config(); }
   explicit operator bool() const { return static_cast<bool>(core_); }
 
@@ -80,6 +84,7 @@ class PluginInstance {
   auto call(const std::string& stage, F&& fn) const -> decltype(fn(std::declval<Interface&>())) {
     const auto start = std::chrono::steady_clock::now();
     auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    CrashScope crash_scope(id(), stage.c_str(), core_->library_path());
     try {
       if constexpr (std::is_void_v<decltype(fn(get()))>) {
         fn(get());

@@ -23,8 +23,14 @@ std::string lower_ascii(std::string_view s) {
 
 ExecutionPlan plan_from_missing_tool(const MissingToolAnalysis& tool, const PlanStamp& stamp,
                                      const PlannerConfig& config) {
-  ExecutionPlan plan =
-      new_plan(stamp, kKindRetrospective, retro_tool_key(tool), PlanCategory::ApplicationImprovement, 2);
+  // A named missing tool is the same finding as capability-gaps' "missing_tool:<name>" gap:
+  // sharing its fingerprint lets dedup merge the two plans (and their citations)
+  // into one instead of proposing "Add Tool: ..." and "Add <tool>" side by side.
+  const bool named = !tool.tool_name.empty() && tool.tool_name != "unknown_tool";
+  ExecutionPlan plan = named ? new_plan(stamp, kKindGap, "missing_tool:" + tool.tool_name,
+                                        PlanCategory::ApplicationImprovement, 2)
+                             : new_plan(stamp, kKindRetrospective, retro_tool_key(tool),
+                                        PlanCategory::ApplicationImprovement, 2);
   plan.title = truncate_text("Add " + tool.tool_name, kMaxTitleBytes);
   plan.description = truncate_text(
       "Add " + tool.tool_name + " to address: " + tool.description + ". Expected benefit: " + tool.benefit,

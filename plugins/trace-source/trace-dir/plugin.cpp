@@ -19,7 +19,9 @@ DASHFLOW_PLUGIN(dashflow::tracedir::TraceDirSource, R"json({
       "max_depth": {"type": "integer", "minimum": 1, "maximum": 4096, "default": 128,
                     "description": "Skip documents with JSON nested deeper than this"},
       "follow_symlinks": {"type": "boolean", "default": false,
-                          "description": "Follow symbolic links to files and directories (loops are detected)"}
+                          "description": "Follow symbolic links to files and directories (loops are detected)"},
+      "payloads": {"type": "boolean", "default": true,
+                   "description": "Keep state snapshots and final_state of each trace. The host sets this to false when no analyzer in the pipeline declares \"reads_payloads\" in its manifest, which makes parsing about twice as fast"}
     },
     "additionalProperties": false
   }

@@ -38,9 +38,10 @@ TraceDirConfig TraceDirConfig::from_json(const json& config) {
   if (!config.is_object()) throw ConfigError("trace-dir config must be a JSON object");
   for (const auto& item : config.items()) {
     const std::string& key = item.key();
-    if (key != "path" && key != "recursive" && key != "max_file_mb" && key != "max_depth" && key != "follow_symlinks")
+    if (key != "path" && key != "recursive" && key != "max_file_mb" && key != "max_depth" && key != "follow_symlinks" &&
+        key != "payloads")
       throw ConfigError("trace-dir config: unknown key '" + key +
-                        "' (known: path, recursive, max_file_mb, max_depth, follow_symlinks)");
+                        "' (known: path, recursive, max_file_mb, max_depth, follow_symlinks, payloads)");
   }
   if (const auto it = config.find("path"); it != config.end() && !it->is_null()) {
     if (!it->is_string() || it->get<std::string>().empty()) bad("path", "a non-empty string (a directory)");
@@ -50,6 +51,7 @@ TraceDirConfig TraceDirConfig::from_json(const json& config) {
   c.max_file_mb = read_int(config, "max_file_mb", c.max_file_mb, 1, 1u << 20);
   c.max_depth = read_int(config, "max_depth", c.max_depth, 1, 4096);
   c.follow_symlinks = read_bool(config, "follow_symlinks", c.follow_symlinks);
+  c.payloads = read_bool(config, "payloads", c.payloads);
   return c;
 }
 

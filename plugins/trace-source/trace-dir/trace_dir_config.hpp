@@ -15,6 +15,7 @@ struct TraceDirConfig {
   uint64_t max_file_mb = 512;
   uint64_t max_depth = 128;
   bool follow_symlinks = false;
+  bool payloads = true;  // the host turns this off when no analyzer reads payloads
 
   // Throws ConfigError naming the key and what is expected.
   static TraceDirConfig from_json(const json& config);

@@ -56,6 +56,7 @@ void TraceDirSource::read_unit(const TraceUnit& unit, TraceSink& sink) const {
     }
     ParseOptions options;
     options.max_depth = static_cast<size_t>(config_.max_depth);
+    options.payloads = config_.payloads;
     parse_traces(text->data(), text->size(), kind.format, source, options, sink);
   } catch (const std::bad_alloc&) {
     sink.on_skip(SkippedInput{source, 0, "out of memory while reading the file"});

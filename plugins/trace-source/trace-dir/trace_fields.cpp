@@ -175,7 +175,7 @@ void read_tool_call(element value, ToolCall& call) {
 const char* const kNodeRequired[] = {"node", "duration_ms", "tokens_used", "tools_called", "success", "index", "metadata"};
 enum NodeBit : uint32_t { kNode = 1, kNodeDuration = 2, kNodeTokens = 4, kNodeTools = 8, kNodeSuccess = 16, kNodeIndex = 32, kNodeMeta = 64 };
 
-void read_node(element value, NodeExecution& node) {
+void read_node(element value, NodeExecution& node, const ReadOptions& options) {
   uint32_t seen = 0;
   for (auto field : get_object("", value)) {
     const std::string_view key = field.key;
@@ -190,9 +190,9 @@ void read_node(element value, NodeExecution& node) {
       node.tokens_used = get_u64(key, v);
       seen |= kNodeTokens;
     } else if (key == "state_before") {
-      get_raw(v, node.state_before);
+      if (options.payloads) get_raw(v, node.state_before);
     } else if (key == "state_after") {
-      get_raw(v, node.state_after);
+      if (options.payloads) get_raw(v, node.state_after);
     } else if (key == "tools_called") {
       const auto tools = get_array(key, v);
       node.tools_called.clear();
@@ -263,7 +263,7 @@ void read_node(element value, NodeExecution& node) {
 const char* const kErrorRequired[] = {"node", "message", "recoverable", "retry_attempted", "metadata"};
 enum ErrorBit : uint32_t { kErrNode = 1, kErrMessage = 2, kErrRecoverable = 4, kErrRetry = 8, kErrMeta = 16 };
 
-void read_error(element value, ErrorTrace& error) {
+void read_error(element value, ErrorTrace& error, const ReadOptions& options) {
   uint32_t seen = 0;
   for (auto field : get_object("", value)) {
     const std::string_view key = field.key;
@@ -277,7 +277,7 @@ void read_error(element value, ErrorTrace& error) {
     } else if (key == "error_type") {
       get_opt_string(key, v, error.error_type);
     } else if (key == "state_at_error") {
-      get_raw(v, error.state_at_error);
+      if (options.payloads) get_raw(v, error.state_at_error);
     } else if (key == "timestamp") {
       get_opt_string(key, v, error.timestamp);
     } else if (key == "execution_index") {
@@ -304,14 +304,14 @@ void read_error(element value, ErrorTrace& error) {
 const char* const kTraceRequired[] = {"nodes_executed", "total_duration_ms", "total_tokens", "errors", "completed", "metadata"};
 enum TraceBit : uint32_t { kNodes = 1, kTotalDuration = 2, kTotalTokens = 4, kErrors = 8, kCompleted = 16, kMeta = 32 };
 
-void read_nodes(element value, std::vector<NodeExecution>& nodes) {
+void read_nodes(element value, std::vector<NodeExecution>& nodes, const ReadOptions& options) {
   const auto array = get_array("nodes_executed", value);
   nodes.clear();
   nodes.resize(array.size());
   size_t i = 0;
   for (element item : array) {
     try {
-      read_node(item, nodes[i]);
+      read_node(item, nodes[i], options);
     } catch (const FieldError& e) {
       throw e.nested("nodes_executed[" + std::to_string(i) + "]");
     }
@@ -319,14 +319,14 @@ void read_nodes(element value, std::vector<NodeExecution>& nodes) {
   }
 }
 
-void read_errors(element value, std::vector<ErrorTrace>& errors) {
+void read_errors(element value, std::vector<ErrorTrace>& errors, const ReadOptions& options) {
   const auto array = get_array("errors", value);
   errors.clear();
   errors.resize(array.size());
   size_t i = 0;
   for (element item : array) {
     try {
-      read_error(item, errors[i]);
+      read_error(item, errors[i], options);
     } catch (const FieldError& e) {
       throw e.nested("errors[" + std::to_string(i) + "]");
     }
@@ -365,14 +365,14 @@ std::string describe(element value) {
   return "unknown value";
 }
 
-void read_trace(element value, ExecutionTrace& trace) {
+void read_trace(element value, ExecutionTrace& trace, const ReadOptions& options) {
   const object root = get_object("", value);
   uint32_t seen = 0;
   for (auto field : root) {
     const std::string_view key = field.key;
     const element v = field.value;
     if (key == "nodes_executed") {
-      read_nodes(v, trace.nodes_executed);
+      read_nodes(v, trace.nodes_executed, options);
       seen |= kNodes;
     } else if (key == "total_duration_ms") {
       trace.total_duration_ms = get_u64(key, v);
@@ -381,7 +381,7 @@ void read_trace(element value, ExecutionTrace& trace) {
       trace.total_tokens = get_u64(key, v);
       seen |= kTotalTokens;
     } else if (key == "errors") {
-      read_errors(v, trace.errors);
+      read_errors(v, trace.errors, options);
       seen |= kErrors;
     } else if (key == "completed") {
       trace.completed = get_bool(key, v);
@@ -405,7 +405,7 @@ void read_trace(element value, ExecutionTrace& trace) {
     } else if (key == "ended_at") {
       get_opt_string(key, v, trace.ended_at);
     } else if (key == "final_state") {
-      get_raw(v, trace.final_state);
+      if (options.payloads) get_raw(v, trace.final_state);
     } else if (key == "execution_metrics") {
       get_raw(v, trace.execution_metrics);
     } else if (key == "performance_metrics") {

@@ -2,7 +2,9 @@
 // same acceptance rules as the SDK's nlohmann from_json (DashFlow's serde
 // shape, reference/dashflow-core.md §1): required fields enforced, Option
 // fields absent or null, unknown fields ignored, u64 fields non-negative
-// integers. Heavy payloads are kept as minified JSON text in RawJson.
+// integers. Heavy payloads (state snapshots, final_state) are kept as minified
+// JSON text in RawJson when asked for, and skipped otherwise: minifying them
+// is most of the parse cost and no built-in analyzer reads them.
 #pragma once
 
 #include <simdjson.h>
@@ -29,8 +31,14 @@ class FieldError : public std::runtime_error {
   std::string problem_;
 };
 
+struct ReadOptions {
+  // Keep state_before/state_after/state_at_error/final_state. When false they
+  // are left empty (any JSON value is accepted there, so nothing goes unchecked).
+  bool payloads = true;
+};
+
 // Fills trace from value. Throws FieldError.
-void read_trace(simdjson::dom::element value, ExecutionTrace& trace);
+void read_trace(simdjson::dom::element value, ExecutionTrace& trace, const ReadOptions& options = {});
 
 // "string", "negative integer -3", "number 1.5", "object", ...
 std::string describe(simdjson::dom::element value);

@@ -107,7 +107,10 @@ std::string locate_syntax_error(const char* data, size_t size) {
 
 class Emitter {
  public:
-  Emitter(const std::string& source, TraceSink& sink) : source_(source), sink_(sink) {}
+  Emitter(const std::string& source, TraceSink& sink, const ParseOptions& options)
+      : source_(source), sink_(sink) {
+    read_options_.payloads = options.payloads;
+  }
 
   void skip(uint64_t line, std::string reason) { sink_.on_skip(SkippedInput{source_, line, std::move(reason)}); }
 
@@ -115,7 +118,7 @@ class Emitter {
   void trace(simdjson::dom::element value, uint64_t line, const std::string& prefix) {
     ExecutionTrace trace;
     try {
-      read_trace(value, trace);
+      read_trace(value, trace, read_options_);
     } catch (const FieldError& e) {
       skip(line, prefix.empty() ? std::string(e.what()) : std::string(e.nested(prefix).what()));
       return;
@@ -133,6 +136,7 @@ class Emitter {
  private:
   const std::string& source_;
   TraceSink& sink_;
+  ReadOptions read_options_;
 };
 
 void parse_document(const char* data, size_t size, const ParseOptions& options, Emitter& emit) {
@@ -239,7 +243,7 @@ void parse_traces(const char* data, size_t size, TextFormat format, const std::s
     data += 3;
     size -= 3;
   }
-  Emitter emit(source, sink);
+  Emitter emit(source, sink, options);
   if (format == TextFormat::Lines) {
     parse_lines(data, size, options, emit);
   } else {

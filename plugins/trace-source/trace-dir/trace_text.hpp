@@ -19,6 +19,7 @@ enum class TextFormat {
 
 struct ParseOptions {
   size_t max_depth = 128;  // deeper JSON nesting is skipped with a reason
+  bool payloads = true;    // keep state snapshots and final_state (see ReadOptions)
 };
 
 // Parses data[0, size) and reports every trace to sink.on_trace and every

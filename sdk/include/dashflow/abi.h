@@ -12,7 +12,8 @@
 #include <stdint.h>
 
 #define DASHFLOW_ABI_MAJOR 1
-#define DASHFLOW_ABI_MINOR 0
+/* 1.1: Analyzer::alerts() appended to the analyzer interface. */
+#define DASHFLOW_ABI_MINOR 1
 
 /* "DSHF" little endian */
 #define DASHFLOW_PLUGIN_MAGIC 0x46485344u

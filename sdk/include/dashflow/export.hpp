@@ -13,6 +13,13 @@
 //     "description": "What it finds",
 //     "config_schema": {"type": "object", "properties": {}, "additionalProperties": false}
 //   })json")
+//
+// Optional manifest fields:
+//   "reads_payloads": true   (analyzers) this analyzer reads state_before /
+//                            state_after / state_at_error / final_state. When no
+//                            analyzer of a pipeline says so, trace sources skip
+//                            those payloads (they are most of the parse cost)
+//                            and the analyzer sees them empty.
 #pragma once
 
 #include <cstring>

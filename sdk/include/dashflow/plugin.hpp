@@ -87,6 +87,13 @@ class Analyzer : public Plugin {
   // one analysis). An empty string means "not supported".
   virtual std::string save_state(const AnalyzerState&) const { return {}; }
   virtual std::unique_ptr<AnalyzerState> load_state(std::string_view) const { return nullptr; }
+
+  // Since ABI 1.1. Conditions worth an alert right now (slow node, error rate,
+  // retries, unused capability, ...), from the same state as finish(). The host
+  // fills Alert::fingerprint from the labels and dispatches the alerts to the
+  // pipeline's alert sinks; the daemon sends a resolved notice when an alert
+  // stops firing. The host never calls this on plugins built for ABI 1.0.
+  virtual std::vector<Alert> alerts(const AnalyzerState&, const AnalysisContext&) const { return {}; }
 };
 
 // ------------------------------------------------------------------ planner
