@@ -10,8 +10,10 @@
 #
 # For each corpus (20k traces; also 200k with --large) it runs, on a warm page cache:
 #   (a) baseline_simdjson: open + parse + sum nodes_executed[].duration_ms (2 threads)
-#   (b) dashflow self-improve analyze --traces <corpus> --storage <tmp> --format json,
+#   (b) dashflow self-improve analyze --traces <corpus> --storage <tmp> --no-cache --format json,
 #       timed, with peak RSS from /usr/bin/time -v
+#   (b2) the same analyze with the analysis cache: a first run filling a fresh
+#       cache, then a re-run over the unchanged directory (target >= 10x faster)
 #   (c) DuckDB per-node count/p95/avg via benchmarks/duckdb/per_node.mjs (2 threads)
 # and prints seconds, ratios and PASS/MISS per target. --micro also runs the
 # Google Benchmark programs and prints their ratios. Always exits 0: it
@@ -124,10 +126,10 @@ run_size() {
     t0=$(now)
     if [ -n "$TIME_BIN" ]; then
       "$TIME_BIN" -v -o "$work/analyze-$n.time" "$DASHFLOW" self-improve analyze --traces "$corpus" --storage "$storage" \
-        --format json >"$work/analyze-$n.out" 2>"$work/analyze-$n.err"
+        --no-cache --format json >"$work/analyze-$n.out" 2>"$work/analyze-$n.err"
       rc=$?
     else
-      "$DASHFLOW" self-improve analyze --traces "$corpus" --storage "$storage" --format json \
+      "$DASHFLOW" self-improve analyze --traces "$corpus" --storage "$storage" --no-cache --format json \
         >"$work/analyze-$n.out" 2>"$work/analyze-$n.err"
       rc=$?
     fi
@@ -146,6 +148,29 @@ run_size() {
       say "  stdout: $(head -c 600 "$work/analyze-$n.out")"
       say "  stderr: $(tail -5 "$work/analyze-$n.err" | head -c 600)"
     fi
+  fi
+
+  # (b2) analysis cache: a first run that fills a fresh cache, then a re-run
+  # over the unchanged directory, served from it (target: >= 10x faster).
+  if have "$DASHFLOW" && [ -n "${R[$n.analyze]:-}" ]; then
+    local cache_dir="$work/cache-$n" cfg="$work/cache-$n.json"
+    rm -rf "$cache_dir"
+    printf '{"cache": {"enabled": true, "dir": "%s", "max_mb": 8192}}\n' "$cache_dir" >"$cfg"
+    local run
+    for run in fill warm; do
+      rm -rf "$storage"; mkdir -p "$storage"
+      t0=$(now)
+      "$DASHFLOW" --config "$cfg" self-improve analyze --traces "$corpus" --storage "$storage" --format json \
+        >"$work/cache-$run-$n.out" 2>"$work/cache-$run-$n.err"
+      rc=$?
+      t1=$(now)
+      if [ "$rc" = 0 ] && [ "$(json_get "$work/cache-$run-$n.out" traces_analyzed)" = "$n" ]; then
+        R[$n.cache_$run]=$(elapsed "$t0" "$t1")
+      else
+        say "cache $run: FAILED (exit $rc): $(tail -3 "$work/cache-$run-$n.err" | head -c 600)"
+      fi
+    done
+    say "cache:     first_run_seconds=${R[$n.cache_fill]:-n/a} rerun_seconds=${R[$n.cache_warm]:-n/a} cache_mb=$(du -sm "$cache_dir" 2>/dev/null | cut -f1)"
   fi
 
   # (c) DuckDB
@@ -188,6 +213,8 @@ for n in "${sizes[@]}"; do
   ad=$(ratio "${R[$n.analyze]}" "${R[$n.duckdb]:-}")
   say "  [$n] analyze/baseline = $ab (target <= 2.0): $(verdict "$ab" '<=' 2.0)"
   say "  [$n] analyze/duckdb   = $ad (target <  1.0): $(verdict "$ad" '<' 1.0)"
+  cr=$(ratio "${R[$n.cache_fill]:-}" "${R[$n.cache_warm]:-}")
+  say "  [$n] first run / cached re-run = $cr (target >= 10): $(verdict "$cr" '>=' 10)"
   if [ "$n" = 200000 ]; then
     say "  [$n] peak RSS = ${R[$n.rss]:-n/a} MB (target <= 256): $(verdict "${R[$n.rss]:-x}" '<=' 256)"
   else

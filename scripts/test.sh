@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-scripts/install-deps.sh
+scripts/install-deps.sh --with-services  # prometheus, promtool, alertmanager: real peers of the observability tests
 
 if [[ "${SANITIZE:-0}" == "1" ]]; then
   BUILD=${BUILD_DIR:-$ROOT/build-asan}

@@ -35,6 +35,29 @@ ReportExecutionSummary SummaryAccumulator::summary() const {
   return s;
 }
 
+json SummaryAccumulator::to_json() const {
+  return {{"traces", traces_}, {"successful", successful_}, {"duration_ms", duration_ms_}, {"tokens", tokens_},
+          {"retries", retries_}};
+}
+
+SummaryAccumulator SummaryAccumulator::from_json(const json& j) {
+  if (!j.is_object()) throw JsonError("", "summary: expected an object, got " + std::string(j.type_name()));
+  auto counter = [&](const char* key) {
+    auto it = j.find(key);
+    if (it == j.end()) throw JsonError(key, "missing");
+    if (!it->is_number_unsigned()) throw JsonError(key, "expected an unsigned integer, got " + std::string(it->type_name()));
+    return it->get<uint64_t>();
+  };
+  SummaryAccumulator s;
+  s.traces_ = counter("traces");
+  s.successful_ = counter("successful");
+  s.duration_ms_ = counter("duration_ms");
+  s.tokens_ = counter("tokens");
+  s.retries_ = counter("retries");
+  if (s.successful_ > s.traces_) throw JsonError("successful", "more successful traces than traces");
+  return s;
+}
+
 ComparisonMetrics compare(const ReportExecutionSummary& cur, const ReportExecutionSummary& prev) {
   ComparisonMetrics c;
   c.execution_delta = static_cast<int64_t>(cur.total_executions) - static_cast<int64_t>(prev.total_executions);

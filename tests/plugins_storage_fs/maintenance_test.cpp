@@ -1,6 +1,8 @@
 // fs storage: stats, health thresholds and retention cleanup (with dry run).
 #include <sys/time.h>
 
+#include <map>
+
 #include "storage_test_support.hpp"
 
 namespace fstest {
@@ -193,6 +195,96 @@ TEST(FsStorageCleanup, EvaluatedHypothesesByAgeActiveNever) {
   ASSERT_EQ(r.removed.size(), 1u);
   EXPECT_NE(r.removed[0].find(old_id), std::string::npos);
   EXPECT_EQ(store->list_hypotheses(false).size(), 2u);
+}
+
+// Every entry under root with its content (directories as "<dir>"), for
+// proving that a dry run changes nothing.
+std::map<std::string, std::string> tree(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  if (!fs::exists(root)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    out[fs::relative(e.path(), root).string()] = e.is_regular_file() ? read_text(e.path()) : "<dir>";
+  return out;
+}
+
+TEST(FsStorageCleanup, DryRunOnAMissingStorageCreatesNothing) {
+  TempDir dir;
+  TestHost host;
+  auto store = make_storage(dir.path() / "not-yet", host);
+  RetentionPolicy policy;
+  policy.dry_run = true;
+  const CleanupResult r = store->cleanup(policy);
+  EXPECT_TRUE(r.removed.empty());
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_FALSE(fs::exists(dir.path() / "not-yet"));
+}
+
+TEST(FsStorageCleanup, DryRunChangesNothingAndListsWhatWouldGo) {
+  TempDir dir;
+  TestHost host;
+  auto store = make_storage(dir.path(), host);
+  for (int i : {1, 2, 3}) store->save_report(sample_report(report_id(i), "2025-12-1" + std::to_string(i) + "T10:00:00Z"));
+  ExecutionPlan old = sample_plan("10000000-0000-4000-8000-000000000000", "", {PlanStatus::Failed{"x"}});
+  old.updated_at = format_rfc3339_ms(kNow - 60 * kDay);
+  store->save_plan(old);
+  write_text(dir.path() / "plans" / "failed" / "x.json.tmp.1.abc", "{");  // a crash's leftover
+  fs::remove_all(dir.path() / "meta");  // a layout piece a real run would recreate
+  const auto before = tree(dir.path());
+  RetentionPolicy policy;
+  policy.max_reports = 1;
+  policy.dry_run = true;
+  const CleanupResult r = store->cleanup(policy);
+  EXPECT_EQ(r.reports_deleted, 2u);
+  EXPECT_EQ(r.plans_deleted, 1u);
+  EXPECT_EQ(r.removed.size(), 6u);  // 2 x (.json + .md), the plan, the temp file
+  EXPECT_TRUE(tree(dir.path()) == before) << "a dry run changed the storage";
+}
+
+TEST(FsStorageCleanup, ZeroMeansNoLimit) {
+  TempDir dir;
+  TestHost host;
+  auto store = make_storage(dir.path(), host);
+  for (int i : {1, 2, 3}) store->save_report(sample_report(report_id(i), "2025-12-1" + std::to_string(i) + "T10:00:00Z"));
+  ExecutionPlan ancient = sample_plan("10000000-0000-4000-8000-000000000000", "", implemented_status());
+  ancient.updated_at = format_rfc3339_ms(kNow - 4000 * kDay);
+  store->save_plan(ancient);
+  store->save_hypothesis(sample_hypothesis("2a2b3c4d-0000-4000-8000-000000000001", HypothesisStatus::Kind::Evaluated));
+  set_mtime(dir.path() / "hypotheses" / "evaluated" / "2a2b3c4d-0000-4000-8000-000000000001.json", kNow - 4000 * kDay);
+  RetentionPolicy policy;
+  policy.max_reports = 0;
+  policy.max_plans_per_status = 0;
+  policy.plan_archive_age_days = 0;
+  policy.hypothesis_archive_age_days = 0;
+  const CleanupResult r = store->cleanup(policy);
+  EXPECT_TRUE(r.removed.empty());
+  EXPECT_EQ(store->list_reports().size(), 3u);
+}
+
+TEST(FsStorageHealth, ThresholdsAreInclusiveAndPerClosedFolder) {
+  TempDir dir;
+  TestHost host;
+  auto store = make_storage(dir.path(), host, json{{"plan_warning_count", 2}, {"size_warning_mb", 1}, {"size_critical_mb", 2}});
+  auto has = [](const StorageHealth& h, const std::string& w) {
+    return std::find(h.warnings.begin(), h.warnings.end(), w) != h.warnings.end();
+  };
+  store->save_plan(sample_plan("10000000-0000-4000-8000-000000000000", "", implemented_status()));
+  store->save_plan(sample_plan("20000000-0000-4000-8000-000000000000", "", {PlanStatus::Failed{"x"}}));
+  store->put_document("state/blob.txt", std::string(900000, 'x'));  // under 1 MB in total
+  StorageHealth h = store->health();
+  EXPECT_EQ(h.level, StorageHealth::Level::Healthy);
+  EXPECT_TRUE(h.warnings.empty());
+
+  store->save_plan(sample_plan("30000000-0000-4000-8000-000000000000", "", implemented_status()));
+  h = store->health();
+  EXPECT_TRUE(has(h, "Implemented plans warning: 2 (threshold: 2)"));
+  EXPECT_FALSE(has(h, "Failed plans warning: 1 (threshold: 2)"));
+  EXPECT_EQ(h.level, StorageHealth::Level::Warning);  // a warning is never shown as healthy
+  // 3 plans < 4 x 2: no total warning yet; 8 plans reach it.
+  for (const std::string& name : std::vector<std::string>{"a", "b", "c", "d", "e"})
+    store->save_plan(sample_plan(name + "0000000-0000-4000-8000-000000000000"));
+  h = store->health();
+  EXPECT_TRUE(has(h, "Total plan count warning: 8 (threshold: 8)"));
+  EXPECT_EQ(store->stats().plans_pending, 5u);
 }
 
 }  // namespace

@@ -100,8 +100,13 @@ int run_cli(int argc, char** argv) {
   std::vector<Command> commands;
   register_plugin_commands(commands);
   register_config_commands(commands);
+  register_testgen_commands(commands);
   register_self_improve_commands(commands);
   register_introspect_commands(commands);
+  register_audit_commands(commands);
+  register_archive_commands(commands);
+  register_retention_commands(commands);
+  register_daemon_commands(commands);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   CliContext ctx;

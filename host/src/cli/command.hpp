@@ -31,6 +31,11 @@ void register_plugin_commands(std::vector<Command>& commands);
 void register_config_commands(std::vector<Command>& commands);
 void register_self_improve_commands(std::vector<Command>& commands);
 void register_introspect_commands(std::vector<Command>& commands);
+void register_testgen_commands(std::vector<Command>& commands);
+void register_daemon_commands(std::vector<Command>& commands);
+void register_audit_commands(std::vector<Command>& commands);
+void register_archive_commands(std::vector<Command>& commands);
+void register_retention_commands(std::vector<Command>& commands);
 
 // Entry point used by main(); returns the process exit code.
 int run_cli(int argc, char** argv);

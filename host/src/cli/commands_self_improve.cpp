@@ -5,6 +5,8 @@
 #include <map>
 
 #include "cli/command.hpp"
+#include "audit/audit_log.hpp"
+#include "audit/config_change.hpp"
 #include "cli/output.hpp"
 #include "dashflow/errors.hpp"
 #include "dashflow/lifecycle.hpp"
@@ -46,12 +48,26 @@ int analyze(CliContext& ctx, const po::variables_map& vm) {
   request.depth = parse_depth(vm["depth"].as<std::string>());
   request.reason = vm["reason"].as<std::string>();
   request.progress = ctx.format == OutputFormat::Table && isatty(STDERR_FILENO);
+  request.ingest.cache = CacheSettings::from_config(ctx.config().raw, vm.count("no-cache") > 0);
   PipelineOverrides overrides{opt(vm, "storage"), opt(vm, "traces"), vm["pipeline"].as<std::string>()};
   PluginSetOptions what;
   what.reviewers = request.depth == AnalysisDepth::DeepAnalysis;
   PluginSet plugins = build_plugin_set(ctx, overrides, what);
+  try {
+    record_config_change(ctx.config(), plugins.storage, current_actor());
+  } catch (const std::exception& e) {
+    throw CommandError("audit", std::string("cannot record the config in the audit trail: ") + e.what());
+  }
   AnalyzeOutcome out = run_analysis(plugins, request);
   const auto& r = out.report;
+  try {
+    AuditLog(default_audit_dir(plugins.storage->location()))
+        .append("analysis.run", current_actor(),
+                json{{"report_id", r.id}, {"depth", to_string(r.depth)}, {"reason", r.reason}, {"traces", out.traces},
+                     {"plans", out.plans.size()}});
+  } catch (const std::exception& e) {
+    throw CommandError("audit", "report " + r.id + " was saved, but the audit record could not be written: " + e.what());
+  }
 
   size_t created = 0, updated = 0;
   json plan_ids = json::array();
@@ -86,6 +102,14 @@ int analyze(CliContext& ctx, const po::variables_map& vm) {
                 {"hypotheses_tracked", out.new_hypotheses.size()},
                 {"hypotheses_evaluated", out.evaluated_hypotheses.size()},
                 {"alerts", out.alerts},
+                {"plan_reviews", [&] {
+                   json reviews = json::array();
+                   for (const auto& c : r.plan_reviews)
+                     reviews.push_back({{"plan_id", c.plan_id}, {"validated", c.validated},
+                                        {"consensus_score", c.consensus_score}, {"reviews", c.reviews.size()},
+                                        {"failures", c.failures}, {"synthesis", c.synthesis}});
+                   return reviews;
+                 }()},
                 {"plugin_failures", failures},
                 {"warnings", warnings},
                 {"saved_files", out.saved_files}});
@@ -114,6 +138,13 @@ int analyze(CliContext& ctx, const po::variables_map& vm) {
       std::cout << "  " << s.source << (s.line ? ":" + std::to_string(s.line) : "") << ": " << s.reason << "\n";
     }
     if (out.skipped_count > 20) std::cout << "  ... and " << out.skipped_count - 20 << " more (see the report)\n";
+  }
+  if (!r.plan_reviews.empty()) {
+    size_t validated = 0;
+    for (const auto& c : r.plan_reviews) validated += c.validated ? 1 : 0;
+    std::cout << "\nReviews: " << validated << " of " << r.plan_reviews.size()
+              << " plans validated by the reviewers' consensus\n";
+    for (const auto& c : r.plan_reviews) std::cout << "  " << id8(c.plan_id) << "  " << c.synthesis << "\n";
   }
   if (!out.alerts.empty()) {
     // analyze shows alerts; delivering them to sinks (with dedup) is the daemon's job.
@@ -180,7 +211,9 @@ int transition(CliContext& ctx, const po::variables_map& vm, const PlanStatus& t
   auto storage = open_storage(ctx, opt(vm, "storage"));
   const std::string id = vm["plan-id"].as<std::string>();
   ExecutionPlan plan;
+  std::string from;
   try {
+    from = status_name(storage->load_plan(id).status);
     plan = storage->transition_plan(id, to);
   } catch (const TransitionError& e) {
     throw CommandError("transition", e.what());
@@ -195,6 +228,15 @@ int transition(CliContext& ctx, const po::variables_map& vm, const PlanStatus& t
                                                                {"completed", "dashflow_self_improve_plans_implemented_total"},
                                                                {"failed", "dashflow_self_improve_plans_failed_total"}};
   if (auto it = kCounters.find(verb); it != kCounters.end()) MetricsRegistry::global().counter_add(it->second, {});
+  // The audit trail: every plan transition, hash-chained. The transition is done;
+  // a failing audit write is reported, not hidden.
+  try {
+    AuditLog(default_audit_dir(storage->location()))
+        .append("plan.transition", current_actor(),
+                json{{"plan_id", plan.id}, {"title", plan.title}, {"from", from}, {"to", status_name(plan.status)}, {"verb", verb}});
+  } catch (const std::exception& e) {
+    throw CommandError("audit", "plan " + plan.id + " was " + verb + ", but the audit record could not be written: " + e.what());
+  }
   EventBus::global().publish("plan." + verb, json{{"plan_id", plan.id}, {"status", status_name(plan.status)}}.dump());
   if (ctx.format == OutputFormat::Json) {
     json j;
@@ -282,7 +324,8 @@ void register_self_improve_commands(std::vector<Command>& commands) {
                         d.add_options()("depth", po::value<std::string>()->default_value("local"), "metrics|local|deep")(
                             "reason", po::value<std::string>()->default_value("manual"), "Why this analysis runs (recorded in the report)")(
                             "traces", po::value<std::string>(), "Traces directory (default .dashflow/traces)")(
-                            "pipeline", po::value<std::string>()->default_value(""), "Pipeline name from the config (default: its default pipeline)");
+                            "pipeline", po::value<std::string>()->default_value(""), "Pipeline name from the config (default: its default pipeline)")(
+                            "no-cache", "Read every trace file again instead of using the analysis cache (config \"cache\")");
                         storage_option(d);
                       },
                       analyze, true});

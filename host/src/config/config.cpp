@@ -6,7 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "alerts/dispatcher.hpp"
 #include "config/schema_validator.hpp"
+#include "dashflow/redaction.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -54,14 +56,15 @@ const char* kConfigSchema = R"json({
         "max_plans_per_status": {"type": "integer", "minimum": 1},
         "plan_archive_age_days": {"type": "integer", "minimum": 1},
         "hypothesis_archive_age_days": {"type": "integer", "minimum": 1}}}}},
-    "alerts": {"type": "object", "additionalProperties": false, "properties": {
-      "repeat_interval_seconds": {"type": "integer", "minimum": 0, "description": "Send the same alert (same labels) again only after this long (default 3600)"},
-      "min_severity": {"type": "object", "description": "Per alert-sink plugin id: the lowest severity it receives",
-                       "additionalProperties": {"type": "string", "enum": ["info", "warning", "error", "critical"]}}}},
+    "alerts": {"type": "object"},
     "metrics": {"type": "object"},
     "redaction": {"type": "object"},
     "retention": {"type": "object"},
-    "cache": {"type": "object"}
+    "cache": {"type": "object"},
+    "testgen": {"type": "object", "additionalProperties": false, "properties": {
+      "limit": {"type": "integer", "minimum": 1, "description": "Most tests generate-tests writes (default 10)"},
+      "tolerance": {"type": "number", "minimum": 0, "description": "--timing bound: observed x (1 + tolerance) (default 1.0)"},
+      "timing_floor_ms": {"type": "integer", "minimum": 0, "description": "Smallest --timing bound in ms (default 50)"}}}
   }
 })json";
 
@@ -117,7 +120,12 @@ PipelineConfig default_pipeline() {
 }  // namespace
 
 const json& config_schema() {
-  static const json schema = resolve_refs(json::parse(kConfigSchema));
+  static const json schema = [] {
+    json s = resolve_refs(json::parse(kConfigSchema));
+    s["properties"]["redaction"] = json::parse(dashflow::kRedactionConfigSchema);
+    s["properties"]["alerts"] = dispatcher_config_schema();
+    return s;
+  }();
   return schema;
 }
 

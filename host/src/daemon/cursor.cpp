@@ -11,6 +11,12 @@ bool DaemonCursor::is_new(const TraceUnit& unit) const {
 
 void DaemonCursor::mark(const TraceUnit& unit) { seen_[unit.locator] = Identity{unit.size, unit.mtime_ns, unit.inode}; }
 
+void DaemonCursor::follow(const TraceUnit& from, const TraceUnit& to) {
+  if (is_new(from)) return;  // never analyzed: the .gz is new as well
+  seen_.erase(from.locator);
+  mark(to);
+}
+
 void DaemonCursor::keep_only(const std::vector<TraceUnit>& present) {
   std::set<std::string> names;
   for (const auto& u : present) names.insert(u.locator);
@@ -21,12 +27,14 @@ json DaemonCursor::to_json() const {
   // Compact rows: [locator, size, mtime_ns, inode]; tens of bytes per file.
   json units = json::array();
   for (const auto& [locator, id] : seen_) units.push_back(json::array({locator, id.size, id.mtime_ns, id.inode}));
-  return json{{"_schema_version", 1}, {"units", std::move(units)}};
+  // "_schema_version" belongs to the storage backend (fs rewrites it), so the
+  // cursor carries its own format number.
+  return json{{"cursor_version", 1}, {"units", std::move(units)}};
 }
 
 DaemonCursor DaemonCursor::from_json(const json& j) {
   DaemonCursor c;
-  if (!j.is_object() || j.value("_schema_version", 0) != 1 || !j.contains("units") || !j["units"].is_array())
+  if (!j.is_object() || j.value("cursor_version", 0) != 1 || !j.contains("units") || !j["units"].is_array())
     throw JsonError("", "not a daemon cursor document (version 1)");
   size_t i = 0;
   for (const auto& row : j["units"]) {

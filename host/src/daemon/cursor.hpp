@@ -20,6 +20,10 @@ class DaemonCursor {
 
   bool is_new(const TraceUnit& unit) const;
   void mark(const TraceUnit& unit);
+  // Retention moved a trace (x.json -> x.json.gz): the new unit is seen when
+  // the old one was, so a compressed trace is not analyzed a second time.
+  void follow(const TraceUnit& from, const TraceUnit& to);
+  void forget(const std::string& locator) { seen_.erase(locator); }
   // Forgets units that no longer exist (deleted by retention), keeping the document small.
   void keep_only(const std::vector<TraceUnit>& present);
   size_t size() const { return seen_.size(); }

@@ -37,6 +37,8 @@ struct CycleResult {
   uint64_t alerts_resolved = 0;
   std::optional<std::string> report_id;
   std::vector<std::string> errors;
+  json cleanup;              // what retention did, on the cycles it ran
+  bool interrupted = false;  // stopped by a signal: nothing of the cycle was stored
 
   json to_json() const;
 };

@@ -1,13 +1,11 @@
-// The "daemon" and "alerts" sections of the config file, with defaults, and
-// the command-line flags that override them.
+// The "daemon" section of the config file, with defaults. Alert dispatching
+// ("alerts") is read by alerts/dispatcher.hpp, retention ("retention", and the
+// older "daemon.retention") by retention/retention_config.hpp.
 #pragma once
 
 #include <chrono>
-#include <map>
-#include <optional>
-#include <string>
+#include <cstdint>
 
-#include "dashflow/plugin.hpp"
 #include "dashflow/json.hpp"
 
 namespace dashflow::host {
@@ -16,15 +14,10 @@ struct DaemonSettings {
   std::chrono::seconds interval{60};
   std::chrono::milliseconds debounce{500};
   uint64_t cleanup_interval_cycles = 10;  // 0 = never
-  RetentionPolicy retention;              // storage cleanup
-  std::chrono::seconds repeat_interval{3600};           // the same alert again only after this
-  std::map<std::string, AlertSeverity> min_severity;    // per sink plugin id
 
-  // From config.raw["daemon"] and config.raw["alerts"] (schema-checked by the
-  // config loader). Throws ConfigFileError naming the key on a bad value.
+  // From config.raw["daemon"] (schema-checked by the config loader). Throws
+  // ConfigFileError naming the key on a bad value.
   static DaemonSettings from_config(const json& raw);
 };
-
-std::optional<AlertSeverity> parse_alert_severity(const std::string& text);
 
 }  // namespace dashflow::host

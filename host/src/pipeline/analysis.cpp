@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include "alerts/dispatcher.hpp"
+#include "dashflow/consensus.hpp"
 #include "dashflow/ids.hpp"
 #include "dashflow/time.hpp"
 #include "observability/event_bus.hpp"
@@ -76,20 +78,84 @@ const char* depth_label(AnalysisDepth depth) {
   return "local";
 }
 
-std::string alert_fingerprint(const Alert& alert) {
-  // Labels are a std::map: iteration is in key order, so equal label sets hash equally.
-  std::string text = "alert\n";
-  for (const auto& [key, value] : alert.labels) text += key + "=" + value + "\n";
-  if (alert.labels.count("alertname") == 0) text += "alertname=" + alert.kind + "\n";
-  return fingerprint_of(text);
-}
-
 AnalysisDepth parse_depth(const std::string& text) {
   if (text == "metrics") return AnalysisDepth::Metrics;
   if (text == "local") return AnalysisDepth::LocalAnalysis;
   if (text == "deep" || text == "full") return AnalysisDepth::DeepAnalysis;
   throw UsageError("unknown depth '" + text + "' (use metrics, local or deep)", "self-improve analyze");
 }
+
+namespace {
+
+// Depth deep: every plan is reviewed by every available reviewer (reviewers
+// of one plan run concurrently), consensus per plan (fail closed: without
+// enough successful reviews a plan stays Proposed), panel agreement (Fleiss'
+// kappa) over the run. Without usable reviewers the run stays local and the
+// report says exactly what to configure.
+void review_plans(PluginSet& plugins, IntrospectionReport& report, std::vector<ExecutionPlan>& plans) {
+  const std::string pipeline = plugins.pipeline ? plugins.pipeline->name : "default";
+  const std::string how =
+      "add \"reviewers\": [{\"plugin\": \"openai-compatible\", \"config\": {\"base_url\": ..., \"model\": ..., "
+      "\"api_key_env\": \"OPENAI_API_KEY\"}}] (or \"anthropic\", \"heuristic\") to pipeline '" + pipeline +
+      "' in the config file";
+  std::vector<const PluginInstance<Reviewer>*> usable;
+  std::vector<std::string> unusable;
+  for (const auto& r : plugins.reviewers) {
+    try {
+      std::string why;
+      const bool ok = r.call("available", [&](Reviewer& rv) { return rv.available(why); });
+      if (ok) usable.push_back(&r);
+      else unusable.push_back(r.id() + ": " + why);
+    } catch (const PluginCallError& e) {
+      unusable.push_back(r.id() + ": " + e.detail);
+    }
+  }
+  if (usable.empty()) {
+    std::string why;
+    for (const auto& u : unusable) why += (why.empty() ? "" : "; ") + u;
+    report.warnings.push_back(plugins.reviewers.empty()
+                                  ? "depth deep needs reviewer plugins: " + how + "; this run did a local analysis"
+                                  : "no reviewer is usable (" + why + "); fix that or " + how +
+                                        "; this run did a local analysis");
+    return;
+  }
+  ConsensusConfig config;
+  if (plugins.pipeline) {
+    config.min_reviews = static_cast<size_t>(std::max(1, plugins.pipeline->min_reviews));
+    config.threshold = plugins.pipeline->consensus_threshold;
+  }
+  std::vector<ConsensusResult> results;
+  for (auto& plan : plans) {
+    ReviewRequest request;
+    request.plan = plan;
+    request.evidence = plan.citations;
+    request.summary = report.execution_summary;
+    request.system_context = "dashflow self-improvement: review one improvement plan for an agent workflow";
+    std::vector<ReviewJob> jobs;
+    for (const auto* r : usable) {
+      const std::string label = r->id();
+      jobs.push_back({label, [r, &request]() { return r->call("review", [&](Reviewer& rv) { return rv.review(request); }); }});
+    }
+    std::vector<ModelReview> reviews;
+    std::vector<std::string> failures = unusable;
+    for (auto& result : run_review_jobs(jobs, jobs.size())) {
+      if (result.review) reviews.push_back(std::move(*result.review));
+      else failures.push_back(result.error);
+    }
+    results.push_back(build_consensus(plan.id, std::move(reviews), std::move(failures), config));
+  }
+  set_panel_kappa(results);
+  for (size_t i = 0; i < plans.size(); ++i) {
+    const ConsensusResult& c = results[i];
+    plans[i].review = c;
+    plans[i].validation_score = c.consensus_score;
+    if (c.validated) plans[i].status.value = PlanStatus::Validated{};
+    else plans[i].status.value = PlanStatus::Proposed{};
+  }
+  report.plan_reviews = std::move(results);
+}
+
+}  // namespace
 
 AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
   const auto started = std::chrono::steady_clock::now();
@@ -114,6 +180,7 @@ AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
   out.traces = in.traces;
   out.skipped_count = in.skipped_count;
   out.units_read = std::move(in.units_read);
+  if (request.skip_when_no_traces && in.traces == 0 && in.skipped_count == 0) return out;
   report.skipped_inputs = in.skipped;
   if (in.skipped_count > in.skipped.size())
     report.warnings.push_back(std::to_string(in.skipped_count) + " inputs were skipped; the first " +
@@ -211,28 +278,24 @@ AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
         report.plugin_failures.push_back({e.plugin, e.stage, e.detail});
       }
     }
-    if (request.depth == AnalysisDepth::DeepAnalysis && plugins.reviewers.empty()) {
-      report.warnings.push_back(
-          "depth deep needs reviewer plugins: add \"reviewers\": [{\"plugin\": \"openai-compatible\", \"config\": "
-          "{...}}] (or \"anthropic\", \"heuristic\") to pipeline '" +
-          std::string(plugins.pipeline ? plugins.pipeline->name : "default") +
-          "' in the config file; this run did a local analysis");
-    } else if (request.depth == AnalysisDepth::DeepAnalysis) {
-      report.warnings.push_back("review of plans by the configured reviewers (" + std::to_string(plugins.reviewers.size()) +
-                                ") is not built yet in this version; this run did a local analysis");
-    }
+    if (request.depth == AnalysisDepth::DeepAnalysis) review_plans(plugins, report, plans);
 
     // 5. Store plans: an open plan with the same fingerprint is updated, not duplicated.
     for (auto& plan : plans) {
       if (!plan.source_report_id) plan.source_report_id = report.id;
       try {
+        if (plugins.redaction) plugins.redaction->apply_to(plan, "plan");
         UpsertResult r = plugins.storage.call("upsert_plan", [&](StorageBackend& s) { return s.upsert_plan(plan); });
+        for (auto& c : report.plan_reviews)
+          if (c.plan_id == plan.id) c.plan_id = r.id;  // the open plan this finding updated
         publish(r.created ? "plan.created" : "plan.updated",
                 {{"plan_id", r.id}, {"title", r.stored.title}, {"fingerprint", r.stored.fingerprint}});
         report.execution_plans.push_back(r.stored);
         out.plans.push_back(std::move(r));
       } catch (const PluginCallError& e) {
         report.warnings.push_back("could not save plan '" + plan.title + "': " + e.detail);
+      } catch (const std::exception& e) {
+        report.warnings.push_back("could not save plan '" + plan.title + "': " + e.what());
       }
     }
 
@@ -263,27 +326,34 @@ AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
       h.outcome = std::move(outcome);
       h.status.kind = HypothesisStatus::Kind::Evaluated;
       try {
+        if (plugins.redaction) plugins.redaction->apply_to(h, "hypothesis");
         plugins.storage.call("save_hypothesis", [&](StorageBackend& s) { s.save_hypothesis(h); });
         publish("hypothesis.evaluated", {{"hypothesis_id", h.id}, {"correct", h.outcome->correct}});
         out.evaluated_hypotheses.push_back(h);
       } catch (const PluginCallError& e) {
         report.warnings.push_back("could not save hypothesis " + h.id + ": " + e.detail);
+      } catch (const std::exception& e) {
+        report.warnings.push_back("could not save hypothesis " + h.id + ": " + e.what());
       }
     }
     for (auto& h : hypotheses) {
       if (!h.fingerprint.empty() && !active_fingerprints.insert(h.fingerprint).second) continue;  // already tracked
       try {
+        if (plugins.redaction) plugins.redaction->apply_to(h, "hypothesis");
         plugins.storage.call("save_hypothesis", [&](StorageBackend& s) { s.save_hypothesis(h); });
         report.hypotheses.push_back(h);
         out.new_hypotheses.push_back(h);
       } catch (const PluginCallError& e) {
         report.warnings.push_back("could not save hypothesis " + h.id + ": " + e.detail);
+      } catch (const std::exception& e) {
+        report.warnings.push_back("could not save hypothesis " + h.id + ": " + e.what());
       }
     }
   }
 
   // 7. Save the report, then meta-analysis over the stored history (it includes this report).
   try {
+    if (plugins.redaction) plugins.redaction->apply_to(report, "report");
     out.report_location = plugins.storage.call("save_report", [&](StorageBackend& s) { return s.save_report(report); });
     MetricsRegistry::global().observe("dashflow_self_improve_analysis_duration_seconds",
                                       {{"analysis_type", depth_label(request.depth)}},

@@ -16,6 +16,7 @@ struct AnalyzeRequest {
   AnalysisDepth depth = AnalysisDepth::LocalAnalysis;
   std::string reason = "manual";
   bool progress = false;
+  bool skip_when_no_traces = false;  // daemon: no input at all -> no report, nothing stored
   IngestOptions ingest;
 };
 
@@ -33,10 +34,6 @@ struct AnalyzeOutcome {
 };
 
 AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request);
-
-// The identity of an alert for dedup and resolution: a hash of its labels
-// (alert kind, node, graph, ...), never of texts that carry numbers.
-std::string alert_fingerprint(const Alert& alert);
 
 // Parses --depth strictly: metrics | local | deep (alias full). Throws UsageError.
 AnalysisDepth parse_depth(const std::string& text);

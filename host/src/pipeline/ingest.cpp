@@ -1,200 +1,403 @@
 #include "pipeline/ingest.hpp"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <thread>
 
+#include "audit/durable_file.hpp"
 #include "observability/metrics.hpp"
+#include "pipeline/cache/chunk_entry.hpp"
+#include "pipeline/cache/chunking.hpp"
+#include "pipeline/ingest_partial.hpp"
 #include "util/cancel.hpp"
 
 namespace dashflow::host {
 namespace {
 
-struct WorkItem {
+// Units per work item when a chunk is read: chunks are split so that a small
+// directory (a single chunk) is still read by every thread.
+constexpr size_t kReadBatch = 32;
+// Files modified this recently may still be written, or rewritten within the
+// file system's timestamp granularity (2 s on FAT): read them, never cache them.
+constexpr int64_t kSettleNs = 2'000'000'000;
+
+struct WorkUnit {
   size_t source;
   TraceUnit unit;
 };
 
-// Everything one worker thread accumulates.
-struct Worker final : TraceSink {
-  const std::vector<PluginInstance<Analyzer>>* analyzers = nullptr;
-  std::vector<std::unique_ptr<AnalyzerState>> states;
-  std::vector<std::string> failure;  // non-empty = analyzer failed in this worker
-  std::vector<double> seconds;
-  std::vector<uint64_t> calls;
-  SummaryAccumulator summary;
-  std::vector<SkippedInput> skipped;
-  uint64_t skipped_count = 0;
-  std::vector<TraceFacts> facts;
-  bool keep_facts = true;
-  size_t max_skipped = 1000;
-  std::atomic<uint64_t>* traces_seen = nullptr;
-
-  void on_trace(ExecutionTrace&& trace, const TraceOrigin& origin) override {
-    summary.add(trace);
-    if (keep_facts) {
-      TraceFacts f;
-      f.started_at_ms = origin.started_at_ms;
-      f.duration_ms = trace.total_duration_ms;
-      f.tokens = trace.total_tokens;
-      f.successful = trace.is_successful();
-      for (const auto& e : trace.errors) f.retries += e.retry_attempted ? 1 : 0;
-      facts.push_back(f);
-    }
-    for (size_t i = 0; i < states.size(); ++i) {
-      if (!failure[i].empty()) continue;
-      const auto start = std::chrono::steady_clock::now();
-      try {
-        CrashScope scope((*analyzers)[i].id(), "consume", (*analyzers)[i].library_path());
-        (*analyzers)[i]->consume(*states[i], trace, origin);
-      } catch (const std::exception& e) {
-        failure[i] = std::string(e.what()) + " (while consuming " + origin.source + ")";
-      } catch (...) {
-        failure[i] = "unknown exception (while consuming " + origin.source + ")";
-      }
-      seconds[i] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      ++calls[i];
-    }
-    traces_seen->fetch_add(1, std::memory_order_relaxed);
-  }
-
-  void on_skip(const SkippedInput& s) override {
-    ++skipped_count;
-    if (skipped.size() < max_skipped) skipped.push_back(s);
-  }
+// One chunk of units under one cache key. Its read batches deposit their
+// partials here; the last one stores the entry and hands the chunk on.
+struct ChunkJob {
+  size_t begin = 0, end = 0;  // into the unit list
+  std::string key;
+  std::mutex mutex;
+  std::unique_ptr<IngestPartial> part;
+  size_t pending = 0;  // batches not yet deposited
 };
 
-}  // namespace
+struct WorkItem {
+  enum class Kind { Read, Load };
+  Kind kind = Kind::Read;
+  size_t begin = 0, end = 0;
+  ChunkJob* chunk = nullptr;  // null: read into the worker's own partial, no cache
+};
 
-IngestResult ingest_traces(const std::vector<PluginInstance<TraceSource>>& sources,
-                           const std::vector<PluginInstance<Analyzer>>& analyzers, const IngestOptions& options) {
-  IngestResult result;
-  std::vector<WorkItem> work;
-  for (size_t s = 0; s < sources.size(); ++s) {
-    std::vector<TraceUnit> units;
+PluginIdentity identity_of(const std::string& id, const PluginManifest& manifest, const nlohmann::json& config,
+                           const std::string& library_path) {
+  return {id, manifest.version, config.dump(), file_identity(library_path)};
+}
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class IngestRun {
+ public:
+  IngestRun(const std::vector<PluginInstance<TraceSource>>& sources,
+            const std::vector<PluginInstance<Analyzer>>& analyzers, const IngestOptions& options)
+      : sources_(sources), analyzers_(analyzers), options_(options) {}
+
+  IngestResult run();
+
+ private:
+  void list_units();
+  std::string cache_blocker() const;
+  void open_cache();
+  void plan_items();
+  void plan_cached_source(size_t source, size_t begin, size_t end);
+  void work(IngestPartial& total);
+  void read_units(size_t begin, size_t end, IngestPartial& into);
+  void deposit(ChunkJob& job, std::unique_ptr<IngestPartial> part, IngestPartial& total);
+  void finish_chunk(ChunkJob& job, std::unique_ptr<IngestPartial> part, IngestPartial& total);
+  bool load_chunk(ChunkJob& job, IngestPartial& total);
+  std::unique_ptr<IngestPartial> fresh_partial(bool keep_facts) {
+    return std::make_unique<IngestPartial>(analyzers_, options_.max_skipped_listed, keep_facts, &traces_seen_);
+  }
+  void finish_cache(IngestResult& result);
+
+  const std::vector<PluginInstance<TraceSource>>& sources_;
+  const std::vector<PluginInstance<Analyzer>>& analyzers_;
+  const IngestOptions& options_;
+
+  std::vector<WorkUnit> units_;
+  std::vector<PluginFailure> failures_;
+  std::mutex failures_mutex_;
+  std::optional<AnalysisCache> cache_;
+  CacheStats stats_;
+  std::deque<ChunkJob> chunks_;  // deque: jobs hold mutexes and never move
+  std::vector<WorkItem> items_;
+
+  std::atomic<size_t> next_{0};
+  std::atomic<uint64_t> traces_seen_{0};
+  std::atomic<uint64_t> traces_read_{0};
+  std::atomic<size_t> units_done_{0};
+  std::atomic<uint64_t> chunks_loaded_{0}, chunks_saved_{0}, entries_invalid_{0}, units_hit_{0};
+  std::atomic<bool> write_failure_logged_{false};
+};
+
+void IngestRun::list_units() {
+  for (size_t s = 0; s < sources_.size(); ++s) {
+    std::vector<TraceUnit> listed;
     try {
-      units = sources[s].call("list_units", [](TraceSource& t) { return t.list_units(); });
+      listed = sources_[s].call("list_units", [](TraceSource& t) { return t.list_units(); });
     } catch (const PluginCallError& e) {
-      result.failures.push_back({e.plugin, e.stage, e.detail});
+      failures_.push_back({e.plugin, e.stage, e.detail});
       continue;
     }
-    for (auto& u : units)
-      if (!options.include || options.include(u)) work.push_back({s, std::move(u)});
+    for (auto& u : listed)
+      if (!options_.include || options_.include(u)) units_.push_back({s, std::move(u)});
   }
-  if (options.keep_units)
-    for (const auto& w : work) result.units_read.push_back(w.unit);
+}
 
-  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, work.size())));
-
-  std::atomic<uint64_t> traces_seen{0};
-  std::atomic<size_t> next{0};
-  std::vector<Worker> workers(threads);
-  std::mutex failure_mutex;
-  for (auto& w : workers) {
-    w.analyzers = &analyzers;
-    w.keep_facts = options.keep_facts;
-    w.max_skipped = options.max_skipped_listed;
-    w.traces_seen = &traces_seen;
-    w.failure.assign(analyzers.size(), "");
-    w.seconds.assign(analyzers.size(), 0);
-    w.calls.assign(analyzers.size(), 0);
-    for (size_t i = 0; i < analyzers.size(); ++i) {
-      try {
-        w.states.push_back(analyzers[i]->make_state());
-        if (!w.states.back()) throw std::runtime_error("make_state returned no state");
-      } catch (const std::exception& e) {
-        w.states.push_back(nullptr);
-        w.failure[i] = std::string("make_state: ") + e.what();
-      }
+// Empty when the cache can serve this run, else why not.
+std::string IngestRun::cache_blocker() const {
+  if (options_.include) return "a unit filter is set (the daemon reads only new files)";
+  if (!options_.keep_facts) return "per-trace facts are not kept";
+  for (const auto& a : analyzers_) {
+    std::string why;
+    try {
+      auto state = a.call("make_state", [](Analyzer& x) { return x.make_state(); });
+      if (!state) return "analyzer '" + a.id() + "' made no state";
+      const std::string text = a.call("save_state", [&](Analyzer& x) { return x.save_state(*state); });
+      if (text.empty()) return "analyzer '" + a.id() + "' does not support save_state/load_state";
+      if (!a.call("load_state", [&](Analyzer& x) { return x.load_state(text); }))
+        return "analyzer '" + a.id() + "' does not support load_state";
+    } catch (const PluginCallError& e) {
+      return "analyzer '" + a.id() + "' failed in " + e.stage + " (" + e.detail + ")";
     }
   }
+  return "";
+}
 
-  auto run_worker = [&](Worker& w) {
-    for (;;) {
-      if (cancel_flag().load()) return;
-      size_t i = next.fetch_add(1);
-      if (i >= work.size()) return;
-      const WorkItem& item = work[i];
-      try {
-        CrashScope scope(sources[item.source].id(), "read_unit", sources[item.source].library_path());
-        sources[item.source]->read_unit(item.unit, w);
-      } catch (const std::exception& e) {
-        w.on_skip({item.unit.locator, 0, std::string("trace source '") + sources[item.source].id() + "' failed: " + e.what()});
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        result.failures.push_back({sources[item.source].id(), "read_unit", e.what()});
-      }
+void IngestRun::open_cache() {
+  if (!options_.cache.enabled) return;
+  std::string reason = cache_blocker();
+  if (reason.empty()) {
+    try {
+      cache_.emplace(options_.cache);
+    } catch (const std::exception& e) {
+      reason = e.what();
+      spdlog::warn("analysis cache unusable, this run reads every trace: {}", reason);
     }
-  };
+  } else {
+    spdlog::info("analysis cache off for this run: {}", reason);
+  }
+  stats_.off_reason = reason;
+  stats_.used = cache_.has_value();
+  if (cache_) stats_.dir = cache_->dir().string();
+}
+
+void IngestRun::plan_cached_source(size_t source, size_t begin, size_t end) {
+  const auto& s = sources_[source];
+  std::vector<PluginIdentity> analyzers;
+  for (const auto& a : analyzers_) analyzers.push_back(identity_of(a.id(), a.manifest(), a.config(), a.library_path()));
+  const std::string pipeline_text =
+      pipeline_key_text(identity_of(s.id(), s.manifest(), s.config(), s.library_path()), analyzers,
+                        options_.max_skipped_listed);
+  std::vector<TraceUnit> list;
+  list.reserve(end - begin);
+  for (size_t i = begin; i < end; ++i) list.push_back(units_[i].unit);
+  const int64_t settled_before = now_ns() - kSettleNs;
+  for (const ChunkRange& c : split_into_chunks(list)) {
+    const std::span<const TraceUnit> chunk_units(list.data() + c.begin, c.size());
+    ++stats_.chunks;
+    const bool settled = std::all_of(chunk_units.begin(), chunk_units.end(), [&](const TraceUnit& u) {
+      return u.mtime_ns > 0 && u.mtime_ns < settled_before;
+    });
+    if (!settled) {  // read like without a cache
+      for (size_t i = begin + c.begin; i < begin + c.end; ++i) items_.push_back({WorkItem::Kind::Read, i, i + 1, nullptr});
+      continue;
+    }
+    ChunkJob& job = chunks_.emplace_back();
+    job.begin = begin + c.begin;
+    job.end = begin + c.end;
+    job.key = chunk_key(pipeline_text, chunk_units);
+    if (cache_->contains(job.key)) {
+      items_.push_back({WorkItem::Kind::Load, job.begin, job.end, &job});
+      continue;
+    }
+    for (size_t b = job.begin; b < job.end; b += kReadBatch) {
+      items_.push_back({WorkItem::Kind::Read, b, std::min(b + kReadBatch, job.end), &job});
+      ++job.pending;
+    }
+  }
+}
+
+void IngestRun::plan_items() {
+  if (!cache_) {
+    for (size_t i = 0; i < units_.size(); ++i) items_.push_back({WorkItem::Kind::Read, i, i + 1, nullptr});
+    return;
+  }
+  // Units of one source are contiguous and in the source's (locator) order.
+  for (size_t begin = 0; begin < units_.size();) {
+    size_t end = begin;
+    while (end < units_.size() && units_[end].source == units_[begin].source) ++end;
+    plan_cached_source(units_[begin].source, begin, end);
+    begin = end;
+  }
+  // Reads first: they take longest, loads fill the gaps at the end.
+  std::stable_partition(items_.begin(), items_.end(), [](const WorkItem& w) { return w.kind == WorkItem::Kind::Read; });
+}
+
+void IngestRun::read_units(size_t begin, size_t end, IngestPartial& into) {
+  for (size_t i = begin; i < end; ++i) {
+    if (cancel_flag().load()) {
+      into.incomplete = true;
+      return;
+    }
+    const WorkUnit& w = units_[i];
+    const uint64_t before = into.traces;
+    try {
+      CrashScope scope(sources_[w.source].id(), "read_unit", sources_[w.source].library_path());
+      sources_[w.source]->read_unit(w.unit, into);
+    } catch (const std::exception& e) {
+      into.on_skip({w.unit.locator, 0, std::string("trace source '") + sources_[w.source].id() + "' failed: " + e.what()});
+      into.source_failed = true;
+      std::lock_guard<std::mutex> lock(failures_mutex_);
+      failures_.push_back({sources_[w.source].id(), "read_unit", e.what()});
+    }
+    traces_read_.fetch_add(into.traces - before, std::memory_order_relaxed);
+    units_done_.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void IngestRun::deposit(ChunkJob& job, std::unique_ptr<IngestPartial> part, IngestPartial& total) {
+  std::unique_ptr<IngestPartial> whole;
+  {
+    std::lock_guard<std::mutex> lock(job.mutex);
+    if (!job.part) job.part = std::move(part);
+    else job.part->absorb(*part);
+    if (--job.pending == 0) whole = std::move(job.part);
+  }
+  if (whole) finish_chunk(job, std::move(whole), total);
+}
+
+// A chunk read in full: store its entry (when clean), then count it in.
+void IngestRun::finish_chunk(ChunkJob& job, std::unique_ptr<IngestPartial> part, IngestPartial& total) {
+  std::string why;
+  std::optional<ChunkEntry> entry;
+  if (!cancel_flag().load()) entry = part->to_entry(job.key, job.end - job.begin, why);
+  if (entry) {
+    try {
+      cache_->write(job.key, encode_chunk_entry(*entry));
+      chunks_saved_.fetch_add(1, std::memory_order_relaxed);
+    } catch (const std::exception& e) {
+      if (!write_failure_logged_.exchange(true))
+        spdlog::warn("analysis cache: cannot store an entry ({}); the next run reads these traces again", e.what());
+    }
+  } else if (!why.empty()) {
+    spdlog::debug("analysis cache: chunk {} not stored: {}", job.key.substr(0, 12), why);
+  }
+  total.absorb(*part);
+}
+
+// A chunk from its cache entry; false when the entry cannot be used.
+bool IngestRun::load_chunk(ChunkJob& job, IngestPartial& total) {
+  std::optional<std::string> bytes = cache_->read(job.key);
+  if (!bytes) return false;
+  auto part = fresh_partial(true);
+  try {
+    ChunkEntry entry = decode_chunk_entry(*bytes);
+    if (entry.key != job.key) throw std::runtime_error("entry was stored under another key");
+    if (entry.units != job.end - job.begin) throw std::runtime_error("entry covers another number of units");
+    part->load_entry(std::move(entry));
+  } catch (const std::exception& e) {
+    spdlog::info("analysis cache: entry {} unusable, reading its {} files again: {}", job.key.substr(0, 12),
+                 job.end - job.begin, e.what());
+    entries_invalid_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  cache_->touch(job.key);
+  total.absorb(*part);
+  chunks_loaded_.fetch_add(1, std::memory_order_relaxed);
+  units_hit_.fetch_add(job.end - job.begin, std::memory_order_relaxed);
+  units_done_.fetch_add(job.end - job.begin, std::memory_order_relaxed);
+  return true;
+}
+
+void IngestRun::work(IngestPartial& total) {
+  for (;;) {
+    if (cancel_flag().load()) return;
+    const size_t i = next_.fetch_add(1);
+    if (i >= items_.size()) return;
+    const WorkItem& item = items_[i];
+    if (!item.chunk) {
+      read_units(item.begin, item.end, total);
+    } else if (item.kind == WorkItem::Kind::Read) {
+      auto part = fresh_partial(true);
+      read_units(item.begin, item.end, *part);
+      deposit(*item.chunk, std::move(part), total);
+    } else if (!load_chunk(*item.chunk, total)) {
+      auto part = fresh_partial(true);  // the entry was bad: read the chunk and store it again
+      read_units(item.begin, item.end, *part);
+      finish_chunk(*item.chunk, std::move(part), total);
+    }
+  }
+}
+
+void IngestRun::finish_cache(IngestResult& result) {
+  if (!cache_) {
+    result.cache = stats_;
+    return;
+  }
+  stats_.chunks_loaded = chunks_loaded_.load();
+  stats_.chunks_saved = chunks_saved_.load();
+  stats_.entries_invalid = entries_invalid_.load();
+  stats_.units_hit = units_hit_.load();
+  stats_.units_missed = units_.size() - stats_.units_hit;
+  const CacheMaintenance m = cache_->maintain();
+  stats_.entries = m.entries;
+  stats_.bytes = m.bytes;
+  stats_.evicted = m.evicted;
+  auto& metrics = MetricsRegistry::global();
+  metrics.counter_add("dashflow_self_improve_cache_hits_total", {}, static_cast<double>(stats_.units_hit));
+  metrics.counter_add("dashflow_self_improve_cache_misses_total", {}, static_cast<double>(stats_.units_missed));
+  metrics.gauge_set("dashflow_self_improve_cache_size", {}, static_cast<double>(m.entries));
+  spdlog::info(
+      "analysis cache: {} of {} trace files from the cache ({} of {} chunks), {} chunks stored, {} unusable entries, "
+      "{} entries ({} MiB, {} evicted) in {}",
+      stats_.units_hit, units_.size(), stats_.chunks_loaded, stats_.chunks, stats_.chunks_saved, stats_.entries_invalid,
+      m.entries, m.bytes >> 20, m.evicted, stats_.dir);
+  result.cache = stats_;
+}
+
+IngestResult IngestRun::run() {
+  IngestResult result;
+  list_units();
+  if (options_.keep_units)
+    for (const auto& w : units_) result.units_read.push_back(w.unit);
+  open_cache();
+  plan_items();
+
+  unsigned threads = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, items_.size())));
+  std::vector<std::unique_ptr<IngestPartial>> totals;
+  for (unsigned t = 0; t < threads; ++t) totals.push_back(fresh_partial(options_.keep_facts));
 
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run_worker, std::ref(workers[t]));
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back([this, &totals, t] { work(*totals[t]); });
   std::thread progress;
   std::atomic<bool> done{false};
-  if (options.progress) {
+  if (options_.progress) {
     progress = std::thread([&] {
       while (!done.load()) {
-        std::fprintf(stderr, "\r[analyze] %zu/%zu files, %llu traces", std::min(next.load(), work.size()), work.size(),
-                     static_cast<unsigned long long>(traces_seen.load()));
+        std::fprintf(stderr, "\r[analyze] %zu/%zu files, %llu traces", units_done_.load(), units_.size(),
+                     static_cast<unsigned long long>(traces_seen_.load()));
         for (int i = 0; i < 20 && !done.load(); ++i) usleep(10000);
       }
       std::fprintf(stderr, "\r%60s\r", "");
     });
   }
-  run_worker(workers[0]);
+  work(*totals[0]);
   for (auto& t : pool) t.join();
   done = true;
   if (progress.joinable()) progress.join();
 
-  // Merge into worker 0, in worker order; analyzers that failed anywhere are dropped.
-  Worker& first = workers[0];
+  // Merge into the first worker's partial; analyzers that failed anywhere are dropped.
+  IngestPartial& all = *totals[0];
+  for (size_t t = 1; t < totals.size(); ++t) all.absorb(*totals[t]);
+  result.failures = std::move(failures_);
   auto& metrics = MetricsRegistry::global();
-  for (size_t i = 0; i < analyzers.size(); ++i) {
-    std::string failed;
-    double seconds = 0;
-    uint64_t calls = 0;
-    for (auto& w : workers) {
-      if (failed.empty()) failed = w.failure[i];
-      seconds += w.seconds[i];
-      calls += w.calls[i];
-    }
-    for (size_t t = 1; t < workers.size() && failed.empty(); ++t) {
-      try {
-        analyzers[i]->merge(*first.states[i], *workers[t].states[i]);
-      } catch (const std::exception& e) {
-        failed = std::string("merge: ") + e.what();
-      }
-    }
-    Labels labels = {{"plugin", analyzers[i].id()}, {"stage", "consume"}};
-    metrics.counter_add("dashflow_plugin_calls_total", labels, static_cast<double>(calls));
-    if (calls) metrics.observe("dashflow_plugin_call_duration_seconds", labels, seconds / static_cast<double>(calls));
-    if (!failed.empty()) {
+  for (size_t i = 0; i < analyzers_.size(); ++i) {
+    Labels labels = {{"plugin", analyzers_[i].id()}, {"stage", "consume"}};
+    metrics.counter_add("dashflow_plugin_calls_total", labels, static_cast<double>(all.calls[i]));
+    if (all.calls[i])
+      metrics.observe("dashflow_plugin_call_duration_seconds", labels, all.seconds[i] / static_cast<double>(all.calls[i]));
+    if (!all.failure[i].empty()) {
       metrics.counter_add("dashflow_plugin_errors_total", labels, 1);
-      result.failures.push_back({analyzers[i].id(), "consume", failed});
+      result.failures.push_back({analyzers_[i].id(), "consume", all.failure[i]});
       result.states.push_back(nullptr);
     } else {
-      result.states.push_back(std::move(first.states[i]));
+      result.states.push_back(std::move(all.states[i]));
     }
   }
-  for (auto& w : workers) {
-    result.summary.merge(w.summary);
-    result.skipped_count += w.skipped_count;
-    for (auto& s : w.skipped)
-      if (result.skipped.size() < options.max_skipped_listed) result.skipped.push_back(std::move(s));
-    result.facts.insert(result.facts.end(), w.facts.begin(), w.facts.end());
-  }
-  std::sort(result.skipped.begin(), result.skipped.end(),
-            [](const SkippedInput& a, const SkippedInput& b) { return std::tie(a.source, a.line) < std::tie(b.source, b.line); });
-  result.traces = traces_seen.load();
-  metrics.counter_add("dashflow_traces_ingested_total", {}, static_cast<double>(result.traces));
+  result.summary = all.summary;
+  result.skipped = all.skipped.sorted();
+  result.skipped_count = all.skipped.count();
+  result.facts = std::move(all.facts);
+  result.traces = all.traces;
+  metrics.counter_add("dashflow_traces_ingested_total", {}, static_cast<double>(traces_read_.load()));
   if (result.skipped_count) metrics.counter_add("dashflow_inputs_skipped_total", {}, static_cast<double>(result.skipped_count));
-  metrics.counter_add("dashflow_traces_ingested_total", {}, static_cast<double>(result.traces));
-  metrics.counter_add("dashflow_traces_skipped_total", {}, static_cast<double>(result.skipped_count));
+  finish_cache(result);
   return result;
+}
+
+}  // namespace
+
+IngestResult ingest_traces(const std::vector<PluginInstance<TraceSource>>& sources,
+                           const std::vector<PluginInstance<Analyzer>>& analyzers, const IngestOptions& options) {
+  return IngestRun(sources, analyzers, options).run();
 }
 
 }  // namespace dashflow::host

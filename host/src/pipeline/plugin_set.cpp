@@ -66,6 +66,7 @@ PluginInstance<StorageBackend> open_storage(CliContext& ctx, const std::optional
 PluginSet build_plugin_set(CliContext& ctx, const PipelineOverrides& overrides, const PluginSetOptions& what) {
   const Config& config = ctx.config();
   PluginSet set;
+  set.redaction = make_redaction_gate(config.raw);
   set.pipeline = &config.pipeline(overrides.pipeline.empty() ? config.default_pipeline : overrides.pipeline);
   const PipelineConfig& p = *set.pipeline;
   set.storage = open_storage(ctx, overrides.storage_dir);

@@ -9,6 +9,7 @@
 
 #include "cli/context.hpp"
 #include "dashflow/plugin.hpp"
+#include "pipeline/redaction_gate.hpp"
 
 namespace dashflow::host {
 
@@ -28,6 +29,7 @@ struct PluginSet {
   std::vector<PluginInstance<AlertSink>> alert_sinks;
   std::vector<PluginFailure> failures;  // plugins that could not be created
   std::vector<std::string> known_nodes, known_tools;
+  std::shared_ptr<RedactionGate> redaction;  // applied before anything is stored or sent
 };
 
 // Storage only (for plans/approve/reports ...). Throws on failure.

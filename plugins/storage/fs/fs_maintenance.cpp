@@ -155,8 +155,13 @@ StorageHealth FsStorage::health() {
 
 CleanupResult FsStorage::cleanup(const RetentionPolicy& policy) {
   CleanupResult r;
-  auto lock = write_lock();
   const bool dry = policy.dry_run;
+  // A dry run changes nothing, not even the layout: it takes the shared lock
+  // (writers hold the exclusive one while their temp files exist, so a temp
+  // file seen under it is still a crash's leftover), and a storage that does
+  // not exist yet has nothing to clean.
+  std::unique_ptr<DirLock> lock = dry ? read_lock() : write_lock();
+  if (!lock) return r;
   const int64_t now_ms = host_.now_unix_ms();
 
   auto remove = [&](const fs::path& p, uint64_t& counter, bool count) {

@@ -1,0 +1,49 @@
+// Durable file primitives for the host's own files (audit log, archives):
+// atomic replace, fsynced append, directory fsync, flock with a timeout.
+// Every failure is a FileError whose message names the path and the system
+// error.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace dashflow::host {
+
+class FileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Writes content to target through a temp file in the same directory, fsync,
+// rename and directory fsync: a reader sees the old file or the whole new one.
+void write_file_atomic(const std::filesystem::path& target, std::string_view content, unsigned mode = 0644);
+
+// Appends content with one O_APPEND write sequence and fsyncs the file (and
+// its directory when the file was created).
+void append_file_durable(const std::filesystem::path& file, std::string_view content);
+
+// The whole file, or nullopt when it does not exist.
+std::optional<std::string> read_whole_file(const std::filesystem::path& file);
+
+void fsync_dir(const std::filesystem::path& dir);
+
+// mkdir -p, with a message naming the directory on failure.
+void create_dirs(const std::filesystem::path& dir);
+
+// Exclusive flock(2) on a lock file, waited for up to timeout_ms.
+class FileLock {
+ public:
+  FileLock(const std::filesystem::path& lock_file, int64_t timeout_ms);
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace dashflow::host

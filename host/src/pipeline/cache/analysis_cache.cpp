@@ -1,0 +1,167 @@
+#include "pipeline/cache/analysis_cache.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "audit/durable_file.hpp"
+#include "audit/sha256.hpp"
+#include "config/config.hpp"
+
+namespace dashflow::host {
+namespace fs = std::filesystem;
+namespace {
+
+// Bump when the meaning of an entry changes (entry layout, facts, summary).
+constexpr const char* kKeyVersion = "dashflow-analysis-cache 1";
+constexpr const char* kEntryDir = "analysis-v1";
+constexpr const char* kEntrySuffix = ".chunk";
+constexpr auto kStaleTemp = std::chrono::hours(1);
+
+void append_plugin(std::string& text, const char* role, const PluginIdentity& p) {
+  text += role;
+  text += '\t' + p.id + '\t' + p.version + '\t' + p.library + '\t' + p.config + '\n';
+}
+
+bool is_entry_name(const std::string& name) {
+  return name.size() == 64 + std::string_view(kEntrySuffix).size() && name.ends_with(kEntrySuffix) &&
+         is_sha256_hex(std::string_view(name).substr(0, 64));
+}
+
+}  // namespace
+
+CacheSettings CacheSettings::from_config(const json& raw, bool no_cache) {
+  CacheSettings s;
+  s.enabled = true;
+  if (raw.is_object() && raw.contains("cache")) {
+    const json& c = raw["cache"];
+    if (!c.is_object()) throw ConfigFileError("config: 'cache' must be an object");
+    for (const auto& [key, value] : c.items())
+      if (key != "enabled" && key != "dir" && key != "max_mb")
+        throw ConfigFileError("config: unknown key 'cache." + key + "' (known: enabled, dir, max_mb)");
+    if (auto it = c.find("enabled"); it != c.end()) {
+      if (!it->is_boolean()) throw ConfigFileError("config: 'cache.enabled' must be true or false");
+      s.enabled = it->get<bool>();
+    }
+    if (auto it = c.find("dir"); it != c.end()) {
+      if (!it->is_string() || it->get<std::string>().empty())
+        throw ConfigFileError("config: 'cache.dir' must be a non-empty string (a directory path)");
+      s.dir = it->get<std::string>();
+    }
+    if (auto it = c.find("max_mb"); it != c.end()) {
+      if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > (int64_t{1} << 30))
+        throw ConfigFileError("config: 'cache.max_mb' must be an integer from 1 to 1073741824 (MiB)");
+      s.max_bytes = static_cast<uint64_t>(it->get<int64_t>()) << 20;
+    }
+  }
+  if (no_cache) s.enabled = false;
+  return s;
+}
+
+std::string file_identity(const std::string& path) {
+  struct stat st {};
+  if (path.empty() || ::stat(path.c_str(), &st) != 0) return path;
+  const int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return path + " " + std::to_string(st.st_size) + " " + std::to_string(mtime_ns);
+}
+
+std::string pipeline_key_text(const PluginIdentity& source, const std::vector<PluginIdentity>& analyzers,
+                              size_t max_skipped_listed) {
+  std::string text = std::string(kKeyVersion) + "\nhost\t" DASHFLOW_VERSION "\nskipped_listed\t" +
+                     std::to_string(max_skipped_listed) + "\n";
+  append_plugin(text, "source", source);
+  for (const auto& a : analyzers) append_plugin(text, "analyzer", a);
+  return text;
+}
+
+std::string chunk_key(std::string_view pipeline_text, std::span<const TraceUnit> units) {
+  std::string text(pipeline_text);
+  text.reserve(text.size() + units.size() * 96);
+  for (const auto& u : units) {
+    // Length-prefixed: a locator holding tabs or newlines cannot imitate another unit.
+    text += "unit\t" + std::to_string(u.locator.size()) + ':';
+    text += u.locator;
+    text += '\t' + std::to_string(u.size) + '\t' + std::to_string(u.mtime_ns) + '\t' + std::to_string(u.inode) +
+            '\t' + std::to_string(u.device) + '\n';
+  }
+  return sha256_hex(text);
+}
+
+AnalysisCache::AnalysisCache(const CacheSettings& settings)
+    : dir_(settings.dir / kEntryDir), max_bytes_(settings.max_bytes) {
+  create_dirs(dir_);
+}
+
+fs::path AnalysisCache::path_of(const std::string& key) const { return dir_ / (key + kEntrySuffix); }
+
+bool AnalysisCache::contains(const std::string& key) const {
+  struct stat st {};
+  return ::stat(path_of(key).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::optional<std::string> AnalysisCache::read(const std::string& key) const {
+  std::ifstream in(path_of(key), std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return std::move(bytes).str();
+}
+
+void AnalysisCache::write(const std::string& key, std::string_view bytes) const {
+  write_file_atomic(path_of(key), bytes, 0644);
+}
+
+void AnalysisCache::touch(const std::string& key) const {
+  // utimensat with UTIME_NOW for both times; failure only weakens LRU order.
+  const struct timespec now[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
+  (void)::utimensat(AT_FDCWD, path_of(key).c_str(), now, 0);
+}
+
+CacheMaintenance AnalysisCache::maintain() const {
+  struct Entry {
+    fs::path path;
+    uint64_t bytes;
+    fs::file_time_type used;
+  };
+  CacheMaintenance m;
+  std::vector<Entry> entries;
+  const auto now = fs::file_time_type::clock::now();
+  std::error_code ec;
+  for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code e2;
+    if (!it->is_regular_file(e2)) continue;
+    const std::string name = it->path().filename().string();
+    const auto mtime = it->last_write_time(e2);
+    if (e2) continue;
+    if (name.find(".tmp.") != std::string::npos) {
+      if (now - mtime > kStaleTemp && fs::remove(it->path(), e2)) ++m.temp_removed;
+      continue;
+    }
+    if (!is_entry_name(name)) continue;
+    const uint64_t size = it->file_size(e2);
+    if (e2) continue;
+    entries.push_back({it->path(), size, mtime});
+    m.bytes += size;
+  }
+  if (m.bytes > max_bytes_) {
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.used < b.used; });
+    const uint64_t target = max_bytes_ / 10 * 9;
+    for (const auto& e : entries) {
+      if (m.bytes <= target) break;
+      std::error_code e2;
+      if (fs::remove(e.path, e2)) {
+        m.bytes -= e.bytes;
+        ++m.evicted;
+      }
+    }
+  }
+  m.entries = entries.size() - m.evicted;
+  return m;
+}
+
+}  // namespace dashflow::host
