@@ -4,7 +4,11 @@
 // it runs, SIGTERM finishing cleanly (also in the middle of a cycle), the
 // status document read by `introspect health`, and --interval 0 refused.
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
+
+#include <mutex>
+#include <thread>
 
 #include <filesystem>
 #include <fstream>
@@ -175,4 +179,75 @@ TEST_F(Daemon, IntervalZeroIsAUsageError) {
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   json j = json::parse(r.out);
   EXPECT_NE(j["error"]["message"].get<std::string>().find("--interval"), std::string::npos);
+}
+
+// Retention every N cycles really runs: old traces are compressed (and still
+// not analyzed twice: the cursor follows them), storage keeps max_reports.
+TEST_F(Daemon, RetentionRunsEveryNCyclesAndTheCursorFollowsCompressedTraces) {
+  json config = json::parse(dashflow::test::read_file(tmp / "dashflow.json"));
+  config["daemon"]["cleanup_interval_cycles"] = 1;
+  config["retention"] = {{"compress_after_days", 1}, {"storage", {{"max_reports", 1}}}};
+  dashflow::test::write_file(tmp / "dashflow.json", config.dump(2));
+  dashflow::test::write_planted_corpus(traces());
+  const auto ten_days_ago = fs::file_time_type::clock::now() - std::chrono::hours(24 * 10);
+  for (const auto& e : fs::recursive_directory_iterator(traces()))
+    if (e.is_regular_file()) fs::last_write_time(e.path(), ten_days_ago);
+
+  json first = once();
+  EXPECT_EQ(first["traces_analyzed"], 40);
+  ASSERT_TRUE(first.contains("cleanup")) << first.dump(2);
+  EXPECT_EQ(first["cleanup"]["traces_compressed"], 40) << first.dump(2);
+  size_t gz = 0, plain = 0;
+  for (const auto& e : fs::recursive_directory_iterator(traces()))
+    if (e.is_regular_file() && e.path().extension() == ".gz") ++gz;
+    else if (e.is_regular_file() && e.path().extension() == ".json") ++plain;
+  EXPECT_EQ(gz, 40u);
+  EXPECT_EQ(plain, 0u);
+
+  json second = once();
+  EXPECT_EQ(second["traces_analyzed"], 0) << "compressed traces are the same traces: " << second.dump();
+
+  dashflow::test::PlantedCorpus more;
+  more.traces = 12;
+  more.start_minute = 100;
+  fs::create_directories(traces() + "/later");
+  dashflow::test::write_planted_corpus(traces() + "/later", more);
+  json third = once();
+  EXPECT_EQ(third["traces_analyzed"], 12);
+  EXPECT_EQ(third["cleanup"]["traces_compressed"], 0) << "new files are left alone";
+  ProcessResult reports = run_process({DASHFLOW_EXE, "self-improve", "reports", "--storage", store(), "--format", "json"},
+                                      tmp.path());
+  ASSERT_EQ(reports.exit_code, 0) << reports.err;
+  EXPECT_EQ(json::parse(reports.out).size(), 1u) << reports.out;
+}
+
+// --alert-webhook adds a webhook sink: every alert is POSTed as JSON.
+TEST_F(Daemon, AlertWebhookFlagPostsEachAlert) {
+  std::mutex mutex;
+  std::vector<json> received;
+  httplib::Server server;
+  server.Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mutex);
+    received.push_back(json::parse(req.body, nullptr, false));
+    res.status = 200;
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread thread([&] { server.listen_after_bind(); });
+  dashflow::test::write_planted_corpus(traces());
+  ProcessResult r = run_process({DASHFLOW_EXE, "--config", tmp / "dashflow.json", "self-improve", "daemon", "--once",
+                                 "--no-console", "--traces", traces(), "--storage", store(), "--alert-webhook",
+                                 "http://127.0.0.1:" + std::to_string(port) + "/hook", "--format", "json"},
+                                tmp.path());
+  server.stop();
+  thread.join();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  json out = json::parse(r.out);
+  EXPECT_TRUE(out["errors"].empty()) << out.dump(2);
+  ASSERT_GE(out["alerts_dispatched"].get<size_t>(), 2u);
+  std::lock_guard<std::mutex> lock(mutex);
+  EXPECT_EQ(received.size(), out["alerts_dispatched"].get<size_t>());
+  for (const auto& a : received) {
+    ASSERT_TRUE(a.is_object());
+    EXPECT_FALSE(a.value("kind", "").empty()) << a.dump();
+  }
 }

@@ -68,4 +68,23 @@ TEST(RedactionE2E, NoPlantedSecretReachesStorage) {
   }
   EXPECT_GT(files, 3u);
   for (const auto& secret : secrets) EXPECT_EQ(r.out.find(secret), std::string::npos) << secret << " printed";
+
+  // The daemon's alerts and an export pass through the same gate.
+  ProcessResult d = run_process({DASHFLOW_EXE, "self-improve", "daemon", "--once", "--no-console", "--traces",
+                                 tmp / "traces", "--storage", tmp / "store2", "--alert-file", tmp / "alerts.jsonl",
+                                 "--format", "json"}, tmp.path());
+  ASSERT_EQ(d.exit_code, 0) << d.out << d.err;
+  EXPECT_GT(json::parse(d.out)["alerts_dispatched"].get<int>(), 0) << d.out << "\nthe error rate must raise an alert";
+  ProcessResult x = run_process({DASHFLOW_EXE, "self-improve", "export", "--output", tmp / "export.json", "--storage",
+                                 tmp / "store", "--format", "json"}, tmp.path());
+  ASSERT_EQ(x.exit_code, 0) << x.out << x.err;
+  std::vector<std::string> checked = {tmp / "alerts.jsonl", tmp / "export.json"};
+  for (const auto& e : fs::recursive_directory_iterator(tmp / "store2"))
+    if (e.is_regular_file()) checked.push_back(e.path().string());
+  for (const auto& file : checked) {
+    ASSERT_TRUE(fs::exists(file)) << file;
+    const std::string text = dashflow::test::read_file(file);
+    for (const auto& secret : secrets) EXPECT_EQ(text.find(secret), std::string::npos) << secret << " survived in " << file;
+  }
+  for (const auto& secret : secrets) EXPECT_EQ(d.out.find(secret), std::string::npos) << secret << " printed";
 }

@@ -1,0 +1,103 @@
+// `dashflow introspect health` through the real binary on good and tampered
+// data: a healthy installation exits 0; a damaged daemon status document or a
+// daemon that died without stopping degrades it; unusable storage makes it
+// unhealthy (exit 1). JSON output stays valid in every case.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "corpus.hpp"
+#include "process.hpp"
+
+namespace fs = std::filesystem;
+using dashflow::test::ProcessResult;
+using dashflow::test::run_process;
+using dashflow::test::TempDir;
+using nlohmann::json;
+
+namespace {
+
+class Health : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dashflow::test::PlantedCorpus spec;
+    spec.traces = 10;
+    dashflow::test::write_planted_corpus(tmp / "traces", spec);
+    ProcessResult r = run_process({DASHFLOW_EXE, "self-improve", "analyze", "--traces", tmp / "traces", "--storage",
+                                   store(), "--no-cache", "--format", "json"}, tmp.path());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  }
+  struct Result {
+    int exit_code = 0;
+    json doc;
+    json component(const std::string& name) const {
+      for (const auto& c : doc["components"])
+        if (c["name"] == name) return c;
+      return json();
+    }
+  };
+  Result health(const std::string& storage) {
+    ProcessResult r = run_process({DASHFLOW_EXE, "introspect", "health", "--storage", storage, "--traces",
+                                   tmp / "traces", "--format", "json"}, tmp.path());
+    Result out;
+    out.exit_code = r.exit_code;
+    try {
+      out.doc = json::parse(r.out);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "not JSON: " << r.out << r.err;
+    }
+    return out;
+  }
+  void write_status(const std::string& text) { dashflow::test::write_file(store() + "/state/daemon.json", text); }
+  std::string store() const { return tmp / "store"; }
+  TempDir tmp;
+};
+
+}  // namespace
+
+TEST_F(Health, AHealthyInstallationExitsZero) {
+  Result h = health(store());
+  EXPECT_EQ(h.exit_code, 0) << h.doc.dump(2);
+  EXPECT_EQ(h.doc["level"], "healthy") << h.doc.dump(2);
+  EXPECT_EQ(h.component("storage")["details"]["reports"], 1);
+  EXPECT_EQ(h.component("traces")["details"]["units"], 10);
+  EXPECT_EQ(h.component("daemon")["details"]["state"], "never-started");
+}
+
+TEST_F(Health, ADamagedDaemonStatusDegradesButDoesNotFail) {
+  write_status("{\"state\": \"running\", \"pid\": ");  // torn write by hand
+  Result h = health(store());
+  EXPECT_EQ(h.exit_code, 0);
+  EXPECT_EQ(h.doc["level"], "degraded") << h.doc.dump(2);
+  const json daemon = h.component("daemon");
+  EXPECT_EQ(daemon["level"], "degraded");
+  ASSERT_FALSE(daemon["problems"].empty());
+  EXPECT_NE(daemon["problems"][0].get<std::string>().find("daemon status"), std::string::npos) << daemon.dump(2);
+}
+
+TEST_F(Health, ADaemonThatDiedWithoutStoppingIsReported) {
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  ASSERT_GT(child, 0);
+  waitpid(child, nullptr, 0);  // a pid that no longer runs
+  write_status(json{{"state", "running"}, {"pid", child}, {"cycles", 3}, {"interval_seconds", 60},
+                    {"updated_at", "2026-01-01T00:00:00Z"}}.dump());
+  Result h = health(store());
+  EXPECT_EQ(h.doc["level"], "degraded") << h.doc.dump(2);
+  const json daemon = h.component("daemon");
+  ASSERT_FALSE(daemon["problems"].empty()) << daemon.dump(2);
+  EXPECT_NE(daemon["problems"][0].get<std::string>().find("gone without stopping cleanly"), std::string::npos)
+      << daemon.dump(2);
+}
+
+TEST_F(Health, StorageThatIsAFileIsUnhealthyWithExitOne) {
+  dashflow::test::write_file(tmp / "not-a-dir", "x");
+  Result h = health(tmp / "not-a-dir");
+  EXPECT_EQ(h.exit_code, 1) << h.doc.dump(2);
+  EXPECT_EQ(h.doc["level"], "unhealthy");
+  EXPECT_EQ(h.component("storage")["level"], "unhealthy");
+  EXPECT_FALSE(h.component("storage")["problems"].empty());
+}
