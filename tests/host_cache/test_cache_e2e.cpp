@@ -207,9 +207,15 @@ TEST_F(CacheE2E, AnAnalyzerConfigChangeMissesAndTheConfigSectionIsHonoured) {
 TEST_F(CacheE2E, DamagedEntriesAreReadAgainNotErrors) {
   const Run cold = analyze();
   ASSERT_TRUE(cold.cache) << cold.process.err;
+  // The run snapshot would serve the whole run: remove it to exercise the chunk entries.
+  const fs::path dir = tmp / ".dashflow/cache/analysis-v1";
+  std::string snapshot_key = dashflow::test::read_file((dir / "last-run-snapshot").string());
+  snapshot_key.pop_back();
+  ASSERT_TRUE(fs::remove(dir / (snapshot_key + ".chunk")));
   size_t damaged = 0;
-  for (const auto& e : fs::directory_iterator(tmp / ".dashflow/cache/analysis-v1")) {
+  for (const auto& e : fs::directory_iterator(dir)) {
     if (damaged == 2) break;
+    if (e.path().extension() != ".chunk") continue;
     const std::string bytes = dashflow::test::read_file(e.path().string());
     dashflow::test::write_file(e.path().string(), damaged == 0 ? bytes.substr(0, 40) : "garbage");
     ++damaged;

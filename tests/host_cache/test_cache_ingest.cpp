@@ -41,20 +41,26 @@ class CachedIngest : public ::testing::Test {
  protected:
   void SetUp() override {
     dashflow::test::PlantedCorpus spec;
-    spec.traces = 1500;
+    spec.traces = 2000;
     dashflow::test::write_planted_corpus(traces(), spec);
     dashflow::test::write_file(traces() + "/bad-0001.json", "{\"nodes_executed\": [");
     dashflow::test::write_file(traces() + "/mixed.jsonl",
                                nlohmann::json::parse(dashflow::test::healthy_trace_json(1, 0)).dump() + "\nnot json\n");
     age_all(traces(), std::chrono::hours(1));
+    // Relative locators ("traces/<file>"): the content-defined chunks are then
+    // the same in every run of the test, whatever the temp directory is called.
+    previous_cwd = fs::current_path();
+    fs::current_path(tmp.path());
   }
+  void TearDown() override { fs::current_path(previous_cwd); }
+  fs::path previous_cwd;
 
   std::string traces() const { return tmp / "traces"; }
 
   void build(const nlohmann::json& triggers_config = nlohmann::json::object(), bool with_no_save = false) {
     sources.clear();
     analyzers.clear();
-    sources.push_back(registry().create_as<TraceSource>("trace-dir", {{"path", traces()}, {"payloads", false}}));
+    sources.push_back(registry().create_as<TraceSource>("trace-dir", {{"path", "traces"}, {"payloads", false}}));
     for (const auto& id : kAnalyzers)
       analyzers.push_back(registry().create_as<Analyzer>(id, id == "triggers" ? triggers_config : nlohmann::json::object()));
     if (with_no_save) analyzers.push_back(registry().create_as<Analyzer>("no-save-counter", nlohmann::json::object()));
@@ -101,11 +107,22 @@ class CachedIngest : public ::testing::Test {
     return j;
   }
 
+  // The chunk entries (not the run snapshot, not the note naming it).
   std::vector<fs::path> entries() const {
     std::vector<fs::path> out;
-    for (const auto& e : fs::directory_iterator(tmp / "cache/analysis-v1")) out.push_back(e.path());
+    const fs::path snap = snapshot();
+    for (const auto& e : fs::directory_iterator(tmp / "cache/analysis-v1"))
+      if (e.path().extension() == ".chunk" && e.path() != snap) out.push_back(e.path());
     std::sort(out.begin(), out.end());
     return out;
+  }
+  // The current run snapshot's entry (empty when none was stored).
+  fs::path snapshot() const {
+    const fs::path note = tmp / "cache/analysis-v1/last-run-snapshot";
+    if (!fs::exists(note)) return {};
+    std::string key = dashflow::test::read_file(note.string());
+    while (!key.empty() && key.back() == '\n') key.pop_back();
+    return fs::path(tmp / "cache/analysis-v1") / (key + ".chunk");
   }
 
   // The chunks the trace-dir listing falls into, as the cache computes them.
@@ -127,7 +144,7 @@ TEST_F(CachedIngest, SameResultWithAndWithoutTheCacheForAnyThreadCount) {
   build();
   const IngestResult plain = ingest(1, false);
   EXPECT_FALSE(plain.cache.used);
-  EXPECT_EQ(plain.traces, 1501u);
+  EXPECT_EQ(plain.traces, 2001u);
   EXPECT_EQ(plain.skipped_count, 2u);
   const nlohmann::json expected = outcome(plain);
   ASSERT_FALSE(expected["capability-gaps"]["gaps"].empty()) << "the corpus must give findings";
@@ -138,14 +155,17 @@ TEST_F(CachedIngest, SameResultWithAndWithoutTheCacheForAnyThreadCount) {
   EXPECT_GT(cold.cache.chunks, 1u);
   EXPECT_EQ(cold.cache.chunks_saved, cold.cache.chunks);
   EXPECT_EQ(cold.cache.units_hit, 0u);
-  EXPECT_EQ(cold.cache.units_missed, 1502u);
+  EXPECT_EQ(cold.cache.units_missed, 2002u);
   EXPECT_EQ(entries().size(), cold.cache.chunks);
+  EXPECT_TRUE(cold.cache.snapshot_saved);
+  EXPECT_TRUE(fs::exists(snapshot()));
   EXPECT_EQ(outcome(cold), expected);
 
   for (unsigned threads : {1u, 3u, 8u}) {
     const IngestResult warm = ingest(threads);
+    EXPECT_TRUE(warm.cache.snapshot_loaded) << threads << " threads";
     EXPECT_EQ(warm.cache.chunks_loaded, cold.cache.chunks) << threads << " threads";
-    EXPECT_EQ(warm.cache.units_hit, 1502u);
+    EXPECT_EQ(warm.cache.units_hit, 2002u);
     EXPECT_EQ(warm.cache.units_missed, 0u);
     EXPECT_EQ(warm.cache.chunks_saved, 0u);
     EXPECT_EQ(outcome(warm), expected) << threads << " threads";
@@ -155,6 +175,7 @@ TEST_F(CachedIngest, SameResultWithAndWithoutTheCacheForAnyThreadCount) {
 TEST_F(CachedIngest, DamagedEntriesAreMissesAndAreRewritten) {
   build();
   const nlohmann::json expected = outcome(ingest(2));
+  fs::remove(snapshot());  // so that this run reads the chunk entries
   const auto files = entries();
   ASSERT_GE(files.size(), 3u);
   {  // truncated
@@ -174,10 +195,46 @@ TEST_F(CachedIngest, DamagedEntriesAreMissesAndAreRewritten) {
   EXPECT_TRUE(damaged.failures.empty());
   EXPECT_EQ(outcome(damaged), expected);
 
+  fs::remove(snapshot());
   const IngestResult again = ingest(2);
   EXPECT_EQ(again.cache.entries_invalid, 0u);
   EXPECT_EQ(again.cache.chunks_loaded, files.size()) << "the damaged entries were stored again";
+  EXPECT_FALSE(again.cache.snapshot_loaded);
   EXPECT_EQ(outcome(again), expected);
+}
+
+TEST_F(CachedIngest, ADamagedRunSnapshotFallsBackToTheChunksAndIsStoredAgain) {
+  build();
+  const nlohmann::json expected = outcome(ingest(2));
+  const fs::path snap = snapshot();
+  ASSERT_TRUE(fs::exists(snap));
+  std::string bytes = dashflow::test::read_file(snap.string());
+  bytes[bytes.size() / 2] ^= 0x01;
+  dashflow::test::write_file(snap.string(), bytes);
+  const IngestResult damaged = ingest(2);
+  EXPECT_FALSE(damaged.cache.snapshot_loaded);
+  EXPECT_EQ(damaged.cache.entries_invalid, 1u);
+  EXPECT_EQ(damaged.cache.chunks_loaded, damaged.cache.chunks) << "every chunk entry serves";
+  EXPECT_TRUE(damaged.cache.snapshot_saved);
+  EXPECT_EQ(outcome(damaged), expected);
+  const IngestResult again = ingest(2);
+  EXPECT_TRUE(again.cache.snapshot_loaded);
+  EXPECT_EQ(outcome(again), expected);
+}
+
+TEST_F(CachedIngest, ANewFileReplacesTheRunSnapshot) {
+  build();
+  ingest(2);
+  const fs::path first = snapshot();
+  ASSERT_TRUE(fs::exists(first));
+  dashflow::test::write_file(tmp / "traces/zz-new.json", dashflow::test::healthy_trace_json(9999, 5));
+  fs::last_write_time(tmp / "traces/zz-new.json", fs::file_time_type::clock::now() - std::chrono::minutes(30));
+  const IngestResult after = ingest(2);
+  EXPECT_FALSE(after.cache.snapshot_loaded);
+  EXPECT_TRUE(after.cache.snapshot_saved);
+  EXPECT_NE(snapshot(), first);
+  EXPECT_FALSE(fs::exists(first)) << "the previous snapshot serves no directory any more";
+  EXPECT_EQ(outcome(after), outcome(ingest(1, false)));
 }
 
 TEST_F(CachedIngest, AChangedFileRereadsOnlyItsChunk) {
@@ -233,7 +290,7 @@ TEST_F(CachedIngest, AnAnalyzerWithoutSaveStateTurnsTheCacheOff) {
   const IngestResult r = ingest(2);
   EXPECT_FALSE(r.cache.used);
   EXPECT_NE(r.cache.off_reason.find("'no-save-counter'"), std::string::npos) << r.cache.off_reason;
-  EXPECT_EQ(r.traces, 1501u);
+  EXPECT_EQ(r.traces, 2001u);
   ASSERT_NE(r.states.back(), nullptr);
   EXPECT_FALSE(fs::exists(tmp / "cache"));
 }
@@ -245,7 +302,7 @@ TEST_F(CachedIngest, FilesStillBeingWrittenAreReadButNotStored) {
   fs::last_write_time(chunked[0].back().locator, fs::file_time_type::clock::now());  // just written
   const IngestResult r = ingest(2);
   EXPECT_EQ(r.cache.chunks_saved, chunked.size() - 1);
-  EXPECT_EQ(r.traces, 1501u);
+  EXPECT_EQ(r.traces, 2001u);
   EXPECT_EQ(ingest(2).cache.units_missed, chunked[0].size()) << "read again until it settles";
 }
 
@@ -255,6 +312,6 @@ TEST_F(CachedIngest, AnUnusableCacheDirectoryOnlyCostsTheCache) {
   const IngestResult r = ingest(2);
   EXPECT_FALSE(r.cache.used);
   EXPECT_NE(r.cache.off_reason.find(tmp / "cache"), std::string::npos) << r.cache.off_reason;
-  EXPECT_EQ(r.traces, 1501u);
+  EXPECT_EQ(r.traces, 2001u);
   EXPECT_TRUE(r.failures.empty());
 }

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "audit/durable_file.hpp"
+#include "audit/sha256.hpp"
 #include "observability/metrics.hpp"
 #include "pipeline/cache/chunk_entry.hpp"
 #include "pipeline/cache/chunking.hpp"
@@ -57,6 +58,10 @@ PluginIdentity identity_of(const std::string& id, const PluginManifest& manifest
   return {id, manifest.version, config.dump(), file_identity(library_path)};
 }
 
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -85,6 +90,8 @@ class IngestRun {
     return std::make_unique<IngestPartial>(analyzers_, options_.max_skipped_listed, keep_facts, &traces_seen_);
   }
   void finish_cache(IngestResult& result);
+  bool load_snapshot();
+  void store_snapshot(IngestPartial& all);
 
   const std::vector<PluginInstance<TraceSource>>& sources_;
   const std::vector<PluginInstance<Analyzer>>& analyzers_;
@@ -96,6 +103,14 @@ class IngestRun {
   std::optional<AnalysisCache> cache_;
   CacheStats stats_;
   std::deque<ChunkJob> chunks_;  // deque: jobs hold mutexes and never move
+  // The run snapshot: one entry holding the merged result of every chunk,
+  // keyed by all chunk keys. An unchanged directory is then one entry to
+  // load instead of one per chunk (and no merging). Only when every unit is
+  // settled, i.e. every chunk has a key.
+  bool all_settled_ = true;
+  std::string run_text_;  // the chunk keys, in order
+  std::string snapshot_key_;
+  std::unique_ptr<IngestPartial> snapshot_;
   std::vector<WorkItem> items_;
 
   std::atomic<size_t> next_{0};
@@ -176,6 +191,7 @@ void IngestRun::plan_cached_source(size_t source, size_t begin, size_t end) {
       return u.mtime_ns > 0 && u.mtime_ns < settled_before;
     });
     if (!settled) {  // read like without a cache
+      all_settled_ = false;
       for (size_t i = begin + c.begin; i < begin + c.end; ++i) items_.push_back({WorkItem::Kind::Read, i, i + 1, nullptr});
       continue;
     }
@@ -183,6 +199,7 @@ void IngestRun::plan_cached_source(size_t source, size_t begin, size_t end) {
     job.begin = begin + c.begin;
     job.end = begin + c.end;
     job.key = chunk_key(pipeline_text, chunk_units);
+    run_text_ += job.key + '\n';
     if (cache_->contains(job.key)) {
       items_.push_back({WorkItem::Kind::Load, job.begin, job.end, &job});
       continue;
@@ -205,6 +222,13 @@ void IngestRun::plan_items() {
     while (end < units_.size() && units_[end].source == units_[begin].source) ++end;
     plan_cached_source(units_[begin].source, begin, end);
     begin = end;
+  }
+  if (all_settled_ && stats_.chunks > 1) {  // one chunk: its entry is the snapshot already
+    snapshot_key_ = sha256_hex("dashflow run snapshot v1\n" + run_text_);
+    if (load_snapshot()) {
+      items_.clear();
+      return;
+    }
   }
   // Reads first: they take longest, loads fill the gaps at the end.
   std::stable_partition(items_.begin(), items_.end(), [](const WorkItem& w) { return w.kind == WorkItem::Kind::Read; });
@@ -286,6 +310,62 @@ bool IngestRun::load_chunk(ChunkJob& job, IngestPartial& total) {
   return true;
 }
 
+constexpr const char* kSnapshotNote = "last-run-snapshot";
+
+bool IngestRun::load_snapshot() {
+  if (!cache_->contains(snapshot_key_)) return false;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::optional<std::string> bytes = cache_->read(snapshot_key_);
+  if (!bytes) return false;
+  spdlog::debug("analysis cache: run snapshot read ({} MiB) in {:.3f} s", bytes->size() >> 20, seconds_since(t0));
+  auto part = fresh_partial(true);
+  try {
+    ChunkEntry entry = decode_chunk_entry(*bytes);
+    bytes.reset();
+    spdlog::debug("analysis cache: run snapshot decoded at {:.3f} s", seconds_since(t0));
+    if (entry.key != snapshot_key_) throw std::runtime_error("entry was stored under another key");
+    if (entry.units != units_.size()) throw std::runtime_error("entry covers another number of units");
+    part->load_entry(std::move(entry));
+  } catch (const std::exception& e) {
+    spdlog::info("analysis cache: run snapshot {} unusable, using the chunk entries: {}", snapshot_key_.substr(0, 12),
+                 e.what());
+    entries_invalid_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  cache_->touch(snapshot_key_);
+  spdlog::debug("analysis cache: every file unchanged, run snapshot {} loaded in {:.3f} s", snapshot_key_.substr(0, 12),
+                seconds_since(t0));
+  snapshot_ = std::move(part);
+  stats_.snapshot_loaded = true;
+  chunks_loaded_ = stats_.chunks;
+  units_hit_ = units_.size();
+  units_done_ = units_.size();
+  return true;
+}
+
+// After a run over settled files that was clean: the merged result as the
+// run snapshot, replacing the previous one (a snapshot only serves a
+// directory that did not change since, so older ones are dead weight).
+void IngestRun::store_snapshot(IngestPartial& all) {
+  if (snapshot_key_.empty() || snapshot_ || cancel_flag().load() || !failures_.empty()) return;
+  std::string why;
+  std::optional<ChunkEntry> entry = all.to_entry(snapshot_key_, units_.size(), why);
+  if (!entry) {
+    spdlog::debug("analysis cache: no run snapshot: {}", why);
+    return;
+  }
+  try {
+    cache_->write(snapshot_key_, encode_chunk_entry(*entry));
+    stats_.snapshot_saved = true;
+    const std::optional<std::string> previous = cache_->read_note(kSnapshotNote);
+    cache_->write_note(kSnapshotNote, snapshot_key_);
+    if (previous && *previous != snapshot_key_) cache_->remove(*previous);
+  } catch (const std::exception& e) {
+    if (!write_failure_logged_.exchange(true))
+      spdlog::warn("analysis cache: cannot store the run snapshot ({}); the next run loads every chunk", e.what());
+  }
+}
+
 void IngestRun::work(IngestPartial& total) {
   for (;;) {
     if (cancel_flag().load()) return;
@@ -326,19 +406,23 @@ void IngestRun::finish_cache(IngestResult& result) {
   metrics.gauge_set("dashflow_self_improve_cache_size", {}, static_cast<double>(m.entries));
   spdlog::info(
       "analysis cache: {} of {} trace files from the cache ({} of {} chunks), {} chunks stored, {} unusable entries, "
-      "{} entries ({} MiB, {} evicted) in {}",
+      "{} entries ({} MiB, {} evicted) in {}{}",
       stats_.units_hit, units_.size(), stats_.chunks_loaded, stats_.chunks, stats_.chunks_saved, stats_.entries_invalid,
-      m.entries, m.bytes >> 20, m.evicted, stats_.dir);
+      m.entries, m.bytes >> 20, m.evicted, stats_.dir,
+      stats_.snapshot_loaded ? "; run snapshot loaded" : stats_.snapshot_saved ? "; run snapshot stored" : "");
   result.cache = stats_;
 }
 
 IngestResult IngestRun::run() {
   IngestResult result;
+  const auto t0 = std::chrono::steady_clock::now();
   list_units();
+  spdlog::debug("ingest: {} trace units listed in {:.3f} s", units_.size(), seconds_since(t0));
   if (options_.keep_units)
     for (const auto& w : units_) result.units_read.push_back(w.unit);
   open_cache();
   plan_items();
+  spdlog::debug("ingest: {} work items planned at {:.3f} s", items_.size(), seconds_since(t0));
 
   unsigned threads = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, items_.size())));
@@ -363,10 +447,13 @@ IngestResult IngestRun::run() {
   for (auto& t : pool) t.join();
   done = true;
   if (progress.joinable()) progress.join();
+  spdlog::debug("ingest: work done at {:.3f} s", seconds_since(t0));
 
   // Merge into the first worker's partial; analyzers that failed anywhere are dropped.
-  IngestPartial& all = *totals[0];
+  // With a run snapshot there was nothing to do: it is the whole result.
+  IngestPartial& all = snapshot_ ? *snapshot_ : *totals[0];
   for (size_t t = 1; t < totals.size(); ++t) all.absorb(*totals[t]);
+  if (cache_ && !snapshot_) store_snapshot(all);
   result.failures = std::move(failures_);
   auto& metrics = MetricsRegistry::global();
   for (size_t i = 0; i < analyzers_.size(); ++i) {
@@ -390,6 +477,7 @@ IngestResult IngestRun::run() {
   metrics.counter_add("dashflow_traces_ingested_total", {}, static_cast<double>(traces_read_.load()));
   if (result.skipped_count) metrics.counter_add("dashflow_inputs_skipped_total", {}, static_cast<double>(result.skipped_count));
   finish_cache(result);
+  spdlog::debug("ingest: finished at {:.3f} s", seconds_since(t0));
   return result;
 }
 

@@ -44,6 +44,8 @@ struct CacheStats {
   std::string dir;
   uint64_t chunks = 0, chunks_loaded = 0, chunks_saved = 0;
   uint64_t entries_invalid = 0;  // present but unreadable, corrupt or foreign: read again
+  bool snapshot_loaded = false;  // every file unchanged: the run snapshot was the whole result
+  bool snapshot_saved = false;
   uint64_t units_hit = 0, units_missed = 0;
   uint64_t entries = 0, bytes = 0, evicted = 0;  // the cache directory after the run
 };

@@ -33,19 +33,34 @@ AnalysisOutput PatternsAnalyzer::finish(const AnalyzerState& state, const Analys
   return out;
 }
 
+// Saved state: one line of JSON (the tables, and how many samples follow),
+// a newline, then the samples as packed records. The JSON text has no raw
+// newline (dump() escapes them), so the first one ends it.
 std::string PatternsAnalyzer::save_state(const AnalyzerState& state) const {
-  json j = dynamic_cast<const PatternsState&>(state).to_json();
+  const auto& s = dynamic_cast<const PatternsState&>(state);
+  json j = s.to_json();
   j["analyzer"] = kPatternsId;
-  j["state_version"] = 1;
-  return j.dump();
+  j["state_version"] = 2;
+  j["samples"] = s.samples.size();
+  j["sources"] = s.samples.source_count();
+  std::string text = j.dump();
+  text += '\n';
+  s.samples.append_packed(text);
+  return text;
 }
 
 std::unique_ptr<AnalyzerState> PatternsAnalyzer::load_state(std::string_view text) const {
-  const json j = json::parse(text.begin(), text.end());
-  if (j.value("analyzer", "") != kPatternsId || j.value("state_version", 0) != 1)
-    throw std::runtime_error("not a patterns state (version 1)");
+  const size_t end = text.find('\n');
+  if (end == std::string_view::npos) throw std::runtime_error("not a patterns state (version 2)");
+  const json j = json::parse(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end));
+  if (j.value("analyzer", "") != kPatternsId || j.value("state_version", 0) != 2)
+    throw std::runtime_error("not a patterns state (version 2)");
   auto state = std::make_unique<PatternsState>();
   state->load_json(j);
+  const std::string_view packed = text.substr(end + 1);
+  const uint64_t samples = j.at("samples").get<uint64_t>(), sources = j.at("sources").get<uint64_t>();
+  if (state->samples.load_packed(packed, sources, samples) != packed.size())
+    throw std::runtime_error("patterns state: bytes after the last sample");
   return state;
 }
 

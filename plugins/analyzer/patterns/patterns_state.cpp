@@ -93,8 +93,7 @@ json PatternsState::to_json() const {
   return {{"traces", traces},
           {"errors", e},
           {"flows", f},
-          {"timeouts", group_to_json(timeouts)},
-          {"samples", samples.to_json()}};
+          {"timeouts", group_to_json(timeouts)}};
 }
 
 void PatternsState::load_json(const json& j) {
@@ -109,7 +108,6 @@ void PatternsState::load_json(const json& j) {
     f.evidence = EvidenceSet::from_json(s.at("evidence"));
   }
   timeouts = group_from_json(j.at("timeouts"));
-  samples.load_json(j.at("samples"));
 }
 
 }  // namespace dashflow::analyzers

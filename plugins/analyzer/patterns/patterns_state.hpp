@@ -39,6 +39,7 @@ class PatternsState final : public AnalyzerState {
   void add(const ExecutionTrace& trace, const TraceOrigin& origin);
   void merge(const PatternsState& other);
 
+  // The tables; the samples are saved apart (packed, see PatternsAnalyzer::save_state).
   json to_json() const;
   void load_json(const json& j);
 };

@@ -2,32 +2,59 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 #include <tuple>
 
 namespace dashflow::analyzers {
+namespace {
 
-uint32_t TraceSamples::intern(std::string_view source) {
-  const auto it = index_.find(source);
-  if (it != index_.end()) return it->second;
-  const auto id = static_cast<uint32_t>(sources_.size());
-  sources_.emplace_back(source);
-  index_.emplace(std::string_view(sources_.back()), id);
-  return id;
+constexpr size_t kRecordSize = 32;
+
+template <class T>
+void put(std::string& out, T value) {
+  char bytes[sizeof(T)];
+  for (size_t i = 0; i < sizeof(T); ++i) bytes[i] = static_cast<char>(static_cast<uint64_t>(value) >> (8 * i));
+  out.append(bytes, sizeof(T));
+}
+
+template <class T>
+T get(const char* p) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < sizeof(T); ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return static_cast<T>(v);
+}
+
+[[noreturn]] void corrupt(const std::string& why) { throw std::runtime_error("patterns state: " + why); }
+
+}  // namespace
+
+std::string_view TraceSamples::source(uint32_t id) const {
+  const uint64_t begin = id == 0 ? 0 : source_end_[id - 1];
+  return std::string_view(arena_).substr(begin, source_end_[id] - begin);
 }
 
 void TraceSamples::add(int64_t started_at_ms, std::string_view source, uint64_t line, uint64_t duration_ms,
                        uint64_t tokens) {
   const uint32_t saturated_line =
       line > std::numeric_limits<uint32_t>::max() ? std::numeric_limits<uint32_t>::max() : static_cast<uint32_t>(line);
-  samples_.push_back(TraceSample{started_at_ms, duration_ms, tokens, intern(source), saturated_line});
+  // Traces of one file arrive together (JSON Lines): one name for all of them.
+  if (source_end_.empty() || this->source(static_cast<uint32_t>(source_end_.size() - 1)) != source) {
+    arena_.append(source);
+    source_end_.push_back(arena_.size());
+  }
+  samples_.push_back(
+      TraceSample{started_at_ms, duration_ms, tokens, static_cast<uint32_t>(source_end_.size() - 1), saturated_line});
 }
 
 void TraceSamples::merge(const TraceSamples& other) {
-  std::vector<uint32_t> remap(other.sources_.size());
-  for (size_t i = 0; i < other.sources_.size(); ++i) remap[i] = intern(other.sources_[i]);
+  const auto id_base = static_cast<uint32_t>(source_end_.size());
+  const uint64_t offset_base = arena_.size();
+  arena_.append(other.arena_);
+  source_end_.reserve(source_end_.size() + other.source_end_.size());
+  for (uint64_t end : other.source_end_) source_end_.push_back(end + offset_base);
   samples_.reserve(samples_.size() + other.samples_.size());
   for (TraceSample s : other.samples_) {
-    s.source_id = remap[s.source_id];
+    s.source_id += id_base;
     samples_.push_back(s);
   }
 }
@@ -37,7 +64,7 @@ std::vector<TraceSample> TraceSamples::in_time_order() const {
   std::sort(out.begin(), out.end(), [this](const TraceSample& a, const TraceSample& b) {
     if (a.started_at_ms != b.started_at_ms) return a.started_at_ms < b.started_at_ms;
     if (a.source_id != b.source_id) {
-      const int c = sources_[a.source_id].compare(sources_[b.source_id]);
+      const int c = source(a.source_id).compare(source(b.source_id));
       if (c != 0) return c < 0;
     }
     return std::tie(a.line, a.duration_ms, a.tokens) < std::tie(b.line, b.duration_ms, b.tokens);
@@ -45,25 +72,49 @@ std::vector<TraceSample> TraceSamples::in_time_order() const {
   return out;
 }
 
-json TraceSamples::to_json() const {
-  json rows = json::array();
-  for (const auto& s : samples_)
-    rows.push_back(json::array({s.started_at_ms, s.duration_ms, s.tokens, s.source_id, s.line}));
-  return {{"sources", std::vector<std::string>(sources_.begin(), sources_.end())}, {"samples", rows}};
+void TraceSamples::append_packed(std::string& out) const {
+  out.reserve(out.size() + source_end_.size() * 4 + arena_.size() + samples_.size() * kRecordSize);
+  uint64_t begin = 0;
+  for (uint64_t end : source_end_) {
+    put<uint32_t>(out, static_cast<uint32_t>(end - begin));
+    begin = end;
+  }
+  out.append(arena_);
+  for (const auto& s : samples_) {
+    put<int64_t>(out, s.started_at_ms);
+    put<uint64_t>(out, s.duration_ms);
+    put<uint64_t>(out, s.tokens);
+    put<uint32_t>(out, s.source_id);
+    put<uint32_t>(out, s.line);
+  }
 }
 
-void TraceSamples::load_json(const json& j) {
-  sources_.clear();
-  index_.clear();
+size_t TraceSamples::load_packed(std::string_view bytes, uint64_t sources, uint64_t samples) {
+  if (sources > bytes.size() / 4) corrupt(std::to_string(sources) + " sources announced, too few bytes");
+  arena_.clear();
+  source_end_.clear();
   samples_.clear();
-  std::vector<uint32_t> remap;
-  for (const auto& s : j.at("sources")) remap.push_back(intern(s.get<std::string>()));
-  for (const auto& row : j.at("samples")) {
-    const auto id = row.at(3).get<uint32_t>();
-    if (id >= remap.size()) throw std::runtime_error("patterns state: sample refers to an unknown source");
-    samples_.push_back(TraceSample{row.at(0).get<int64_t>(), row.at(1).get<uint64_t>(), row.at(2).get<uint64_t>(),
-                                   remap[id], row.at(4).get<uint32_t>()});
+  const char* p = bytes.data();
+  uint64_t total = 0;
+  source_end_.reserve(sources);
+  for (uint64_t i = 0; i < sources; ++i, p += 4) {
+    total += get<uint32_t>(p);
+    source_end_.push_back(total);
   }
+  size_t used = sources * 4;
+  if (total > bytes.size() - used) corrupt("source names cut short");
+  arena_.assign(bytes.substr(used, total));
+  used += total;
+  if (samples > (bytes.size() - used) / kRecordSize) corrupt(std::to_string(samples) + " samples announced, too few bytes");
+  p = bytes.data() + used;
+  samples_.reserve(samples);
+  for (uint64_t i = 0; i < samples; ++i, p += kRecordSize) {
+    TraceSample s{get<int64_t>(p), get<uint64_t>(p + 8), get<uint64_t>(p + 16), get<uint32_t>(p + 24),
+                  get<uint32_t>(p + 28)};
+    if (s.source_id >= sources) corrupt("a sample refers to an unknown source");
+    samples_.push_back(s);
+  }
+  return used + samples * kRecordSize;
 }
 
 }  // namespace dashflow::analyzers

@@ -1,16 +1,15 @@
 // Per-trace (time key, duration, tokens) records for the patterns that need
 // time order (degradation) or the distribution (token outliers): 32 bytes a
-// trace, with file names interned once per file.
+// trace. The name of the file a trace came from breaks ties in time order
+// (traces without started_at keep their file-name order), so names are kept,
+// once per file, in one contiguous arena: merging is appending, and a saved
+// state is packed records rather than a JSON array per trace.
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
-
-#include "dashflow/json.hpp"
 
 namespace dashflow::analyzers {
 
@@ -24,27 +23,28 @@ struct TraceSample {
 
 class TraceSamples {
  public:
-  TraceSamples() = default;
-  TraceSamples(const TraceSamples&) = delete;  // the index holds views into sources_
-  TraceSamples& operator=(const TraceSamples&) = delete;
-
   void add(int64_t started_at_ms, std::string_view source, uint64_t line, uint64_t duration_ms, uint64_t tokens);
   void merge(const TraceSamples& other);
 
   size_t size() const { return samples_.size(); }
-  const std::string& source(uint32_t id) const { return sources_[id]; }
-  // Samples in time order: started_at, then file name, then line.
+  size_t source_count() const { return source_end_.size(); }
+  std::string_view source(uint32_t id) const;
+  // Samples in time order: started_at, then file name, then line
+  // (deterministic whatever the order the traces were read in).
   std::vector<TraceSample> in_time_order() const;
   const std::vector<TraceSample>& unordered() const { return samples_; }
 
-  json to_json() const;
-  void load_json(const json& j);
+  // Packed little-endian: per source its name length (u32), the names, then
+  // per sample started_at, duration, tokens (u64 each), source id, line (u32).
+  void append_packed(std::string& out) const;
+  // Reads what append_packed wrote for `sources` sources and `samples`
+  // samples; returns the bytes used. Throws std::runtime_error on short or
+  // inconsistent data.
+  size_t load_packed(std::string_view bytes, uint64_t sources, uint64_t samples);
 
  private:
-  uint32_t intern(std::string_view source);
-
-  std::deque<std::string> sources_;  // stable addresses for the views below
-  std::unordered_map<std::string_view, uint32_t> index_;
+  std::string arena_;                  // every source name, one after the other
+  std::vector<uint64_t> source_end_;  // end offset of each name in arena_
   std::vector<TraceSample> samples_;
 };
 

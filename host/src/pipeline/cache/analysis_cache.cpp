@@ -2,6 +2,9 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <chrono>
@@ -104,12 +107,40 @@ bool AnalysisCache::contains(const std::string& key) const {
 }
 
 std::optional<std::string> AnalysisCache::read(const std::string& key) const {
-  std::ifstream in(path_of(key), std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return std::move(bytes).str();
+  // One read into a buffer of the file's size: run snapshots are tens of MB.
+  const int fd = ::open(path_of(key).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  std::optional<std::string> bytes;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    std::string buffer(static_cast<size_t>(st.st_size), '\0');
+    size_t done = 0;
+    while (done < buffer.size()) {
+      const ssize_t n = ::read(fd, buffer.data() + done, buffer.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    if (done == buffer.size()) bytes = std::move(buffer);
+  }
+  ::close(fd);
+  return bytes;
+}
+
+void AnalysisCache::remove(const std::string& key) const {
+  std::error_code ec;
+  fs::remove(path_of(key), ec);  // best effort: eviction removes it later otherwise
+}
+
+std::optional<std::string> AnalysisCache::read_note(const std::string& name) const {
+  std::ifstream in(dir_ / name);
+  std::string text;
+  if (!in || !std::getline(in, text)) return std::nullopt;
+  return text;
+}
+
+void AnalysisCache::write_note(const std::string& name, const std::string& text) const {
+  write_file_atomic(dir_ / name, text + "\n", 0644);
 }
 
 void AnalysisCache::write(const std::string& key, std::string_view bytes) const {

@@ -73,6 +73,10 @@ class AnalysisCache {
   std::optional<std::string> read(const std::string& key) const;
   // Atomic write; throws FileError naming the file.
   void write(const std::string& key, std::string_view bytes) const;
+  void remove(const std::string& key) const;  // best effort
+  // Small text files beside the entries (not entries themselves, never evicted).
+  std::optional<std::string> read_note(const std::string& name) const;
+  void write_note(const std::string& name, const std::string& text) const;  // atomic; throws FileError
   // Marks the entry as used now (LRU order); best effort.
   void touch(const std::string& key) const;
   // Removes temp files left by killed processes (older than an hour) and, when
