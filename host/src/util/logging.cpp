@@ -6,17 +6,44 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+#include <mutex>
 #include <stdexcept>
 
 namespace dashflow::host {
 namespace {
 
-// %* : the message, escaped for a JSON string (so --log-format json is always valid JSON).
+std::mutex redactor_mutex;
+std::shared_ptr<const Redactor>& current_redactor() {
+  static std::shared_ptr<const Redactor> redactor = std::make_shared<Redactor>();
+  return redactor;
+}
+
+std::string redacted(const spdlog::details::log_msg& msg) {
+  std::shared_ptr<const Redactor> r;
+  {
+    std::lock_guard<std::mutex> lock(redactor_mutex);
+    r = current_redactor();
+  }
+  const std::string_view text(msg.payload.data(), msg.payload.size());
+  return r && r->enabled() ? r->redact(text) : std::string(text);
+}
+
+// %& : the message, redacted.
+class RedactedMessage final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    const std::string text = redacted(msg);
+    dest.append(text.data(), text.data() + text.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<RedactedMessage>(); }
+};
+
+// %* : the message, redacted and escaped for a JSON string (so --log-format json is always valid JSON).
 class JsonEscapedMessage final : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
     static const char* hex = "0123456789abcdef";
-    for (char ch : std::string_view(msg.payload.data(), msg.payload.size())) {
+    for (char ch : redacted(msg)) {
       const auto c = static_cast<unsigned char>(ch);
       switch (c) {
         case '"': dest.append(std::string_view("\\\"")); break;
@@ -63,10 +90,17 @@ void setup_logging(const std::string& level, const std::string& format) {
         R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","pid":%P,"msg":"%*"})");
     logger->set_formatter(std::move(formatter));
   } else {
-    logger->set_pattern("%^[%H:%M:%S.%e] [%l]%$ %v", spdlog::pattern_time_type::utc);
+    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+    formatter->add_flag<RedactedMessage>('&').set_pattern("%^[%H:%M:%S.%e] [%l]%$ %&");
+    logger->set_formatter(std::move(formatter));
   }
   logger->set_level(lvl);
   spdlog::set_default_logger(logger);
+}
+
+void set_log_redactor(std::shared_ptr<const Redactor> redactor) {
+  std::lock_guard<std::mutex> lock(redactor_mutex);
+  current_redactor() = std::move(redactor);
 }
 
 }  // namespace dashflow::host
