@@ -9,9 +9,16 @@ EventBus& EventBus::global() {
   return bus;
 }
 
-void EventBus::subscribe(std::string topic_prefix, Handler handler) {
+uint64_t EventBus::subscribe(std::string topic_prefix, Handler handler) {
   std::lock_guard<std::mutex> lock(mutex_);
-  subscriptions_.push_back({std::move(topic_prefix), std::move(handler)});
+  const uint64_t id = next_id_++;
+  subscriptions_.push_back({id, std::move(topic_prefix), std::move(handler)});
+  return id;
+}
+
+void EventBus::unsubscribe(uint64_t id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::erase_if(subscriptions_, [id](const Subscription& s) { return s.id == id; });
 }
 
 void EventBus::publish(const std::string& topic, const std::string& payload_json) {

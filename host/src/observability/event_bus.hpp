@@ -3,6 +3,7 @@
 // so a handler may publish or subscribe without deadlocking.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -16,17 +17,21 @@ class EventBus {
   static EventBus& global();
 
   // Handlers whose prefix matches the start of the topic receive it ("" = all).
-  void subscribe(std::string topic_prefix, Handler handler);
+  // Returns an id for unsubscribe (plugin instances unsubscribe when destroyed).
+  uint64_t subscribe(std::string topic_prefix, Handler handler);
+  void unsubscribe(uint64_t id);
   void publish(const std::string& topic, const std::string& payload_json);
   size_t subscriber_count() const;
 
  private:
   struct Subscription {
+    uint64_t id;
     std::string prefix;
     Handler handler;
   };
   mutable std::mutex mutex_;
   std::vector<Subscription> subscriptions_;
+  uint64_t next_id_ = 1;
 };
 
 }  // namespace dashflow::host

@@ -61,15 +61,27 @@ void publish_fn(void*, const char* topic, const char* payload) {
   if (topic) EventBus::global().publish(topic, payload ? payload : "{}");
 }
 
-int subscribe_fn(void*, const char* prefix, dashflow_event_handler handler, void* user) {
-  if (!handler) return -1;
-  EventBus::global().subscribe(prefix ? prefix : "", [handler, user](const std::string& topic, const std::string& payload) {
-    handler(user, topic.c_str(), payload.c_str());
-  });
+int subscribe_fn(void* ctx, const char* prefix, dashflow_event_handler handler, void* user) {
+  if (!handler || !ctx) return -1;
+  auto* instance = static_cast<InstanceHostApi*>(ctx);
+  const uint64_t id = EventBus::global().subscribe(
+      prefix ? prefix : "",
+      [handler, user](const std::string& topic, const std::string& payload) { handler(user, topic.c_str(), payload.c_str()); });
+  std::lock_guard<std::mutex> lock(instance->mutex);
+  instance->subscriptions.push_back(id);
   return 0;
 }
 
 }  // namespace
+
+void InstanceHostApi::unsubscribe_all() {
+  std::vector<uint64_t> ids;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    ids.swap(subscriptions);
+  }
+  for (uint64_t id : ids) EventBus::global().unsubscribe(id);
+}
 
 std::unique_ptr<InstanceHostApi> make_host_api(const std::string& plugin_id) {
   auto h = std::make_unique<InstanceHostApi>();

@@ -20,6 +20,7 @@ InstanceCore::~InstanceCore() {
   } catch (...) {
     spdlog::warn("plugin '{}' failed in stop with an unknown exception", id());
   }
+  if (api_) api_->unsubscribe_all();  // its event handlers point into the object
   library_->descriptor->destroy(object_);
 }
 
