@@ -160,6 +160,8 @@ TEST_F(AnalyzeE2E, ConcurrentApproveExactlyOneWins) {
       pid_t pid = fork();
       if (pid == 0) {
         auto r = run_process({DASHFLOW_EXE, "self-improve", "approve", id, "--storage", store()}, tmp.path());
+        dashflow::test::write_file(tmp / ("approve-" + std::to_string(round) + "-" + std::to_string(i) + ".log"),
+                                   r.out + r.err);
         _exit(r.exit_code);
       }
       pids.push_back(pid);
@@ -170,7 +172,9 @@ TEST_F(AnalyzeE2E, ConcurrentApproveExactlyOneWins) {
       waitpid(pid, &status, 0);
       if (WIFEXITED(status) && WEXITSTATUS(status) == 0) ++wins;
     }
-    EXPECT_EQ(wins, round == 0 ? 1 : 0) << "round " << round;
+    EXPECT_EQ(wins, round == 0 ? 1 : 0)
+        << "round " << round << "\n" << dashflow::test::read_file(tmp / ("approve-" + std::to_string(round) + "-0.log"))
+        << "\n" << dashflow::test::read_file(tmp / ("approve-" + std::to_string(round) + "-1.log"));
   }
   EXPECT_EQ(files_in("plans/approved"), 1u);
 }

@@ -347,8 +347,8 @@ TEST(FsStorageTempFiles, IgnoredByListingsAndRemovedUnderTheLock) {
   TestHost host;
   auto store = make_storage(dir.path(), host);
   store->save_plan(sample_plan(kPlanA));
-  const fs::path temp = dir.path() / "plans" / "pending" / (kPlanB + ".json.tmp.4242.abcdef");
-  const fs::path temp_report = dir.path() / "reports" / ("2025-12-15T10-31-07_" + kReport + ".json.tmp.4242.abc");
+  const fs::path temp = dir.path() / "plans" / "pending" / (kPlanB + ".json.tmp.999999999.abcdef");
+  const fs::path temp_report = dir.path() / "reports" / ("2025-12-15T10-31-07_" + kReport + ".json.tmp.999999999.abc");
   write_text(temp, "{\"id\": \"half");
   write_text(temp_report, "{");
   EXPECT_EQ(store->list_plans(std::nullopt).size(), 1u);
@@ -384,4 +384,23 @@ TEST(FsStorageVersioning, EnvelopePutsSchemaVersionFirst) {
 }
 
 }  // namespace
+// Temp files of a writer that still runs, and anything outside the storage's
+// own folders (the host's audit/ log has its own lock), are never swept.
+TEST(FsStorageTempFiles, LiveWritersAndForeignFoldersAreLeftAlone) {
+  TempDir dir;
+  TestHost host;
+  auto store = make_storage(dir.path(), host);
+  const std::string live_pid = std::to_string(::getpid());
+  const fs::path live = dir.path() / "plans" / "pending" / (kPlanB + ".json.tmp." + live_pid + ".abcdef");
+  const fs::path audit_temp = dir.path() / "audit" / ("head.json.tmp.999999999.abc");
+  const fs::path dead = dir.path() / "meta" / ("patterns.json.tmp.999999999.abc");
+  write_text(live, "{");
+  write_text(audit_temp, "{");
+  write_text(dead, "{");
+  store->initialize();
+  EXPECT_TRUE(fs::exists(live)) << "a write in progress in this very process";
+  EXPECT_TRUE(fs::exists(audit_temp)) << "audit/ is not the storage's to sweep";
+  EXPECT_FALSE(fs::exists(dead));
+}
+
 }  // namespace fstest

@@ -227,7 +227,7 @@ TEST(FsStorageCleanup, DryRunChangesNothingAndListsWhatWouldGo) {
   ExecutionPlan old = sample_plan("10000000-0000-4000-8000-000000000000", "", {PlanStatus::Failed{"x"}});
   old.updated_at = format_rfc3339_ms(kNow - 60 * kDay);
   store->save_plan(old);
-  write_text(dir.path() / "plans" / "failed" / "x.json.tmp.1.abc", "{");  // a crash's leftover
+  write_text(dir.path() / "plans" / "failed" / "x.json.tmp.999999999.abc", "{");  // a crash's leftover
   fs::remove_all(dir.path() / "meta");  // a layout piece a real run would recreate
   const auto before = tree(dir.path());
   RetentionPolicy policy;

@@ -7,7 +7,7 @@
 #include "archive/archive_format.hpp"
 #include "archive/gzip.hpp"
 #include "audit/audit_log.hpp"
-#include "audit/durable_file.hpp"
+#include "dashflow/durable_file.hpp"
 #include "dashflow/json.hpp"
 #include "dashflow/time.hpp"
 

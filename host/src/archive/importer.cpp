@@ -12,7 +12,7 @@
 #include "archive/archive_format.hpp"
 #include "archive/storage_eraser.hpp"
 #include "audit/audit_log.hpp"
-#include "audit/durable_file.hpp"
+#include "dashflow/durable_file.hpp"
 #include "audit/sha256.hpp"
 #include "dashflow/errors.hpp"
 #include "dashflow/json.hpp"

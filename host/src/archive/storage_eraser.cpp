@@ -6,7 +6,7 @@
 #include <cstring>
 #include <vector>
 
-#include "audit/durable_file.hpp"
+#include "dashflow/durable_file.hpp"
 
 namespace dashflow::host {
 namespace fs = std::filesystem;

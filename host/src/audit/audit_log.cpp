@@ -14,7 +14,7 @@
 #include <memory>
 
 #include "audit/audit_lines.hpp"
-#include "audit/durable_file.hpp"
+#include "dashflow/durable_file.hpp"
 #include "dashflow/time.hpp"
 
 namespace dashflow::host {

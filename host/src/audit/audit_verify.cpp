@@ -5,7 +5,7 @@
 
 #include "audit/audit_lines.hpp"
 #include "audit/audit_log.hpp"
-#include "audit/durable_file.hpp"
+#include "dashflow/durable_file.hpp"
 #include "audit/sha256.hpp"
 
 namespace dashflow::host {

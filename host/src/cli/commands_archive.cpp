@@ -7,7 +7,7 @@
 #include "archive/exporter.hpp"
 #include "archive/importer.hpp"
 #include "audit/audit_log.hpp"
-#include "audit/durable_file.hpp"
+#include "dashflow/durable_file.hpp"
 #include "audit/since.hpp"
 #include "cli/command.hpp"
 #include "cli/output.hpp"

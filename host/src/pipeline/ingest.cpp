@@ -13,7 +13,7 @@
 #include <span>
 #include <thread>
 
-#include "audit/durable_file.hpp"
+#include "dashflow/durable_file.hpp"
 #include "audit/sha256.hpp"
 #include "observability/metrics.hpp"
 #include "pipeline/cache/chunk_entry.hpp"

@@ -1,6 +1,10 @@
 #include "folder_scan.hpp"
 
+#include <signal.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <system_error>
 
 #include "atomic_file.hpp"
@@ -52,6 +56,28 @@ std::map<std::string, std::vector<StoredFile>> duplicated_ids(const std::vector<
   return out;
 }
 
+namespace {
+
+// The folders this storage writes; others under the root (the host's audit/
+// log, a user's notes) belong to someone else and are never swept.
+bool is_own_top_folder(const std::string& name) {
+  return name == "reports" || name == "plans" || name == "hypotheses" || name == "meta" || name == "state";
+}
+
+// Temp names carry the writer's pid (".tmp.<pid>.<random>"): a temp file of a
+// process that still runs is a write in progress, not a leftover.
+bool writer_alive(const std::string& file_name) {
+  const size_t at = file_name.find(".tmp.");
+  if (at == std::string::npos) return false;
+  const char* digits = file_name.c_str() + at + 5;
+  char* end = nullptr;
+  const long pid = std::strtol(digits, &end, 10);
+  if (end == digits || *end != '.' || pid <= 0) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+}  // namespace
+
 std::vector<fs::path> remove_temp_files(const fs::path& root, bool dry_run, uint64_t* bytes) {
   std::vector<fs::path> found;
   std::error_code ec;
@@ -59,8 +85,13 @@ std::vector<fs::path> remove_temp_files(const fs::path& root, bool dry_run, uint
   if (ec) return found;
   for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
-    if (!is_temp_name(it->path().filename().string())) continue;
+    const std::string name = it->path().filename().string();
     std::error_code type_ec;
+    if (it.depth() == 0 && it->is_directory(type_ec) && !is_own_top_folder(name)) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!is_temp_name(name) || writer_alive(name)) continue;
     if (!it->is_regular_file(type_ec)) continue;
     found.push_back(it->path());
   }

@@ -27,9 +27,10 @@ std::map<std::string, std::vector<StoredFile>> duplicated_ids(const std::vector<
 // Regular files (not temp files) in `dir` whose name ends with `suffix`.
 std::vector<fs::path> files_with_suffix(const fs::path& dir, const std::string& suffix);
 
-// Removes temp files ("*.tmp.<pid>.<random>") under `root`, recursively.
-// Only call with the exclusive lock held: every writer holds it while its
-// temp file exists. Returns the removed paths.
+// Removes temp files ("*.tmp.<pid>.<random>") left under the storage's own
+// folders (reports, plans, hypotheses, meta, state; never e.g. the host's
+// audit/ beside them, which has its own lock), skipping those of a process
+// that still runs. Call with the exclusive lock held. Returns the removed paths.
 std::vector<fs::path> remove_temp_files(const fs::path& root, bool dry_run, uint64_t* bytes = nullptr);
 
 }  // namespace dashflow::fsstore

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "audit/durable_file.hpp"
+#include "dashflow/durable_file.hpp"
 #include "audit/sha256.hpp"
 #include "config/config.hpp"
 

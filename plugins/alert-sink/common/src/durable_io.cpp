@@ -8,8 +8,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <random>
 
+#include "dashflow/durable_file.hpp"
 #include "dashflow/errors.hpp"
 
 namespace dashflow::sinks {
@@ -17,29 +17,6 @@ namespace {
 
 [[noreturn]] void fail(const std::string& what, const fs::path& path, int err) {
   throw StorageError(what + " '" + path.string() + "': " + errno_text(err));
-}
-
-std::string random_suffix() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  static const char* hex = "0123456789abcdef";
-  uint64_t v = rng();
-  std::string out;
-  for (int i = 0; i < 12; ++i, v >>= 4) out += hex[v & 0xf];
-  return out;
-}
-
-void write_all(int fd, std::string_view content, const fs::path& path) {
-  const char* p = content.data();
-  size_t left = content.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("cannot write", path, errno);
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
 }
 
 int open_lock_file(const fs::path& lock_file) {
@@ -62,68 +39,18 @@ void ensure_directory(const fs::path& dir, const std::string& what) {
     throw StorageError("'" + dir.string() + "' (" + what + ") exists but is not a directory");
 }
 
-void fsync_directory(const fs::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) fail("cannot open directory", dir, errno);
-  if (::fsync(fd) != 0 && errno != EINVAL) {
-    int err = errno;
-    ::close(fd);
-    fail("cannot fsync directory", dir, err);
-  }
-  ::close(fd);
-}
+// The durable writes are the SDK's (dashflow/durable_file.hpp).
+void fsync_directory(const fs::path& dir) { dashflow::fsync_dir(dir); }
 
-void write_file_atomic(const fs::path& target, std::string_view content) {
-  const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  const fs::path temp = dir / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()) + "." +
-                               random_suffix());
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) fail("cannot create", temp, errno);
-  try {
-    write_all(fd, content, temp);
-    if (::fsync(fd) != 0) fail("cannot fsync", temp, errno);
-  } catch (...) {
-    ::close(fd);
-    ::unlink(temp.c_str());
-    throw;
-  }
-  ::close(fd);
-  if (::rename(temp.c_str(), target.c_str()) != 0) {
-    int err = errno;
-    ::unlink(temp.c_str());
-    fail("cannot rename into place", target, err);
-  }
-  fsync_directory(dir);
-}
+void write_file_atomic(const fs::path& target, std::string_view content) { dashflow::write_file_atomic(target, content); }
 
 std::string read_whole_file(const fs::path& file) {
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail("cannot open", file, errno);
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      fail("cannot read", file, err);
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return out;
+  std::optional<std::string> text = dashflow::read_whole_file(file);
+  if (!text) fail("cannot open", file, ENOENT);
+  return std::move(*text);
 }
 
-bool remove_file_durable(const fs::path& file) {
-  if (::unlink(file.c_str()) != 0) {
-    if (errno == ENOENT) return false;
-    fail("cannot remove", file, errno);
-  }
-  fsync_directory(file.parent_path().empty() ? fs::path(".") : file.parent_path());
-  return true;
-}
+bool remove_file_durable(const fs::path& file) { return dashflow::remove_file_durable(file); }
 
 void rename_durable(const fs::path& from, const fs::path& to) {
   if (::rename(from.c_str(), to.c_str()) != 0) fail("cannot rename '" + from.string() + "' to", to, errno);

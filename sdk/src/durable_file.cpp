@@ -1,4 +1,4 @@
-#include "audit/durable_file.hpp"
+#include "dashflow/durable_file.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -10,7 +10,7 @@
 #include <random>
 #include <thread>
 
-namespace dashflow::host {
+namespace dashflow {
 namespace fs = std::filesystem;
 namespace {
 
@@ -91,6 +91,15 @@ void write_file_atomic(const fs::path& target, std::string_view content, unsigne
   fsync_dir(dir);
 }
 
+bool remove_file_durable(const fs::path& file) {
+  if (::unlink(file.c_str()) != 0) {
+    if (errno == ENOENT) return false;
+    fail("cannot remove", file, errno);
+  }
+  fsync_dir(dir_of(file));
+  return true;
+}
+
 void append_file_durable(const fs::path& file, std::string_view content) {
   std::error_code ec;
   const bool existed = fs::exists(file, ec);
@@ -159,4 +168,4 @@ FileLock::~FileLock() {
   }
 }
 
-}  // namespace dashflow::host
+}  // namespace dashflow

@@ -1,7 +1,8 @@
-// Durable file primitives for the host's own files (audit log, archives):
-// atomic replace, fsynced append, directory fsync, flock with a timeout.
-// Every failure is a FileError whose message names the path and the system
-// error.
+// Durable file primitives shared by the host (audit log, archives, cache)
+// and plugins (fs storage, alert-sink spools): atomic replace, fsynced
+// append, durable remove, directory fsync, flock with a timeout. Every
+// failure is a FileError whose message names the path and the system error;
+// callers add what the user should do about it.
 #pragma once
 
 #include <cstdint>
@@ -11,11 +12,13 @@
 #include <string>
 #include <string_view>
 
-namespace dashflow::host {
+#include "dashflow/errors.hpp"
 
-class FileError : public std::runtime_error {
+namespace dashflow {
+
+class FileError : public StorageError {
  public:
-  using std::runtime_error::runtime_error;
+  using StorageError::StorageError;
 };
 
 // Writes content to target through a temp file in the same directory, fsync,
@@ -30,6 +33,9 @@ void append_file_durable(const std::filesystem::path& file, std::string_view con
 std::optional<std::string> read_whole_file(const std::filesystem::path& file);
 
 void fsync_dir(const std::filesystem::path& dir);
+
+// unlink + directory fsync; false when the file did not exist.
+bool remove_file_durable(const std::filesystem::path& file);
 
 // mkdir -p, with a message naming the directory on failure.
 void create_dirs(const std::filesystem::path& dir);
@@ -46,4 +52,4 @@ class FileLock {
   int fd_ = -1;
 };
 
-}  // namespace dashflow::host
+}  // namespace dashflow
