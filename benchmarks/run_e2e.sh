@@ -226,7 +226,7 @@ done
 if [ "$micro" = 1 ]; then
   say ""
   say "==== micro benchmarks (CPU time ratios within one run)"
-  for b in bench_json bench_plugin_call bench_trace_parse; do
+  for b in bench_json bench_plugin_call bench_trace_parse bench_analyzers; do
     exe="$build/bin/$b"
     if ! have "$exe"; then say "$b: not built"; continue; fi
     DASHFLOW_BENCH_PLUGIN_DIR="${DASHFLOW_BENCH_PLUGIN_DIR:-$build/lib/dashflow/plugins}" \
@@ -251,6 +251,9 @@ elif name == "bench_plugin_call":
     r("BM_Consume_Plugin", "BM_Consume_Direct", "consume via loaded plugin / direct")
     r("BM_Consume_PluginGuarded", "BM_Consume_Direct", "consume via PluginInstance::call / direct")
     r("BM_Trivial_Guarded", "BM_Trivial_Direct", "trivial lambda via PluginInstance::call / direct")
+elif name == "bench_analyzers":
+    for i, a in enumerate(("capability-gaps", "deprecation", "retrospective", "patterns", "triggers")):
+        r(f"BM_Consume/{i}", "BM_ParseTrace", f"{a} consume / parsing the same trace")
 elif name == "bench_trace_parse":
     for n in ("4", "24", "200"):
         r(f"BM_TraceDirParseDocument/{n}", f"BM_SdkNlohmannParse/{n}", f"trace-dir parse / SDK nlohmann reader ({n} nodes)")
