@@ -125,3 +125,24 @@ TEST_F(Metrics, ARealPrometheusScrapesTheDaemon) {
   prometheus.signal(SIGTERM);
   prometheus.wait(60);
 }
+
+// Approvals happen in other processes; the daemon counts them from the audit trail.
+TEST_F(Metrics, PlanTransitionsMadeByTheCliAreCounted) {
+  ProcessResult plans = run_process({DASHFLOW_EXE, "self-improve", "plans", "--storage", tmp / "store", "--format", "json"},
+                                    tmp.path());
+  ASSERT_EQ(plans.exit_code, 0) << plans.err;
+  const json list = json::parse(plans.out);
+  ASSERT_GE(list.size(), 2u);
+  ASSERT_EQ(run_process({DASHFLOW_EXE, "self-improve", "approve", list[0]["id"], "--storage", tmp / "store"}, tmp.path())
+                .exit_code, 0);
+  ASSERT_EQ(run_process({DASHFLOW_EXE, "self-improve", "fail", list[1]["id"], "--reason", "made it worse", "--storage",
+                         tmp / "store"}, tmp.path())
+                .exit_code, 0);
+  // A new trace file wakes a cycle, which reads the audit trail.
+  dashflow::test::write_file(tmp / "traces/late.json", dashflow::test::healthy_trace_json(500, 900));
+  ASSERT_TRUE(daemon->wait_for_output([](const std::string& o) { return o.find("\"cycle\":2") != std::string::npos; }, 120))
+      << daemon->out() << daemon->err();
+  const std::string text = fetch(port, "/metrics");
+  EXPECT_NE(text.find("dashflow_self_improve_plans_approved_total 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("dashflow_self_improve_plans_failed_total 1"), std::string::npos) << text;
+}

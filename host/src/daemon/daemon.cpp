@@ -106,6 +106,7 @@ class Daemon {
   void dispatch(CycleResult& result, std::vector<Alert> alerts, bool traces_seen);
   void cleanup(CycleResult& result);
   void update_gauges();
+  void count_plan_transitions();
   void write_status(const std::string& state, const CycleResult* last);
   void print(const CycleResult& result);
 
@@ -121,6 +122,8 @@ class Daemon {
   std::string started_at_;
   uint64_t cycles_ = 0;
   std::optional<json> last_cycle_;
+  int64_t started_ms_ = 0;
+  uint64_t transitions_seen_ = 0;  // audit seq of the last plan transition counted
 };
 
 void Daemon::setup() {
@@ -171,6 +174,7 @@ void Daemon::setup() {
     }
   }
   started_at_ = now_rfc3339();
+  started_ms_ = parse_rfc3339_ms(started_at_).value_or(0);
 }
 
 // Writes the status document `introspect health` reads.
@@ -268,6 +272,27 @@ void Daemon::cleanup(CycleResult& result) {
   }
 }
 
+// Approvals, completions and failures happen in other processes (the CLI);
+// the audit trail is where this process learns of them, so the counters of
+// its /metrics count every transition made while it runs.
+void Daemon::count_plan_transitions() {
+  static const std::map<std::string, std::string> kCounters = {
+      {"approved", "dashflow_self_improve_plans_approved_total"},
+      {"completed", "dashflow_self_improve_plans_implemented_total"},
+      {"failed", "dashflow_self_improve_plans_failed_total"}};
+  try {
+    for (const AuditRecord& r : AuditLog(default_audit_dir(plugins_.storage->location())).read(started_ms_)) {
+      if (r.seq <= transitions_seen_) continue;
+      transitions_seen_ = r.seq;
+      if (r.kind != "plan.transition") continue;
+      auto it = kCounters.find(r.details.value("verb", ""));
+      if (it != kCounters.end()) MetricsRegistry::global().counter_add(it->second, {});
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("daemon: cannot read the audit trail for plan transitions: {}", e.what());
+  }
+}
+
 void Daemon::update_gauges() {
   auto& m = MetricsRegistry::global();
   try {
@@ -349,11 +374,11 @@ CycleResult Daemon::cycle() {
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   metrics.counter_add("dashflow_self_improve_traces_analyzed_total", {}, static_cast<double>(result.traces_analyzed));
   metrics.counter_add("dashflow_self_improve_triggers_fired_total", {}, static_cast<double>(result.triggers_fired));
-  metrics.counter_add("dashflow_self_improve_plans_generated_total", {}, static_cast<double>(result.plans_generated));
   if (!result.errors.empty())
     metrics.counter_add("dashflow_self_improve_errors_total", {{"component", "daemon"}},
                         static_cast<double>(result.errors.size()));
   update_gauges();
+  count_plan_transitions();
   publish("daemon.cycle", result.to_json());
   return result;
 }

@@ -11,6 +11,7 @@ void describe_standard_metrics() {
   m.describe("dashflow_self_improve_cycle_duration_seconds", "Duration of one daemon cycle", "histogram", seconds);
   m.describe("dashflow_self_improve_triggers_fired_total", "Alert triggers fired, by trigger type", "counter");
   m.describe("dashflow_self_improve_traces_analyzed_total", "Traces analyzed (each trace once)", "counter");
+  m.describe("dashflow_analysis_runs_total", "Analysis runs, by depth", "counter");
   m.describe("dashflow_self_improve_errors_total", "Errors, by component", "counter");
   m.describe("dashflow_self_improve_plans_generated_total", "Plans created by analysis", "counter");
   m.describe("dashflow_self_improve_plans_approved_total", "Plans approved", "counter");

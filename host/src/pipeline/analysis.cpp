@@ -386,7 +386,9 @@ AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
 
   auto& m = MetricsRegistry::global();
   m.counter_add("dashflow_analysis_runs_total", {{"depth", to_string(request.depth)}});
-  m.counter_add("dashflow_plans_generated_total", {}, static_cast<double>(out.plans.size()));
+  size_t created = 0;
+  for (const auto& p : out.plans) created += p.created ? 1 : 0;
+  m.counter_add("dashflow_self_improve_plans_generated_total", {}, static_cast<double>(created));
   publish("analysis.completed", {{"report_id", report.id},
                                  {"traces", out.traces},
                                  {"gaps", report.capability_gaps.size()},
