@@ -163,7 +163,11 @@ TEST_F(Daemon, SigtermInTheMiddleOfACycleLeavesStorageIntact) {
     if (e.is_regular_file()) fs::last_write_time(e.path(), fs::last_write_time(e.path()) + std::chrono::seconds(10));
 
   BackgroundProcess daemon(base({"--interval", "3600"}), tmp.path());
-  usleep(300 * 1000);  // in the first cycle (1500 files take well over a second)
+  // The banner comes after set-up (signal handlers are in place), right
+  // before the first cycle starts reading the 1500 files: signal then.
+  for (int i = 0; i < 1200 && daemon.err().find("dashflow daemon: watching") == std::string::npos; ++i)
+    usleep(50 * 1000);
+  ASSERT_NE(daemon.err().find("dashflow daemon: watching"), std::string::npos) << daemon.err();
   daemon.signal(SIGTERM);
   auto code = daemon.wait(120);
   ASSERT_TRUE(code.has_value());
