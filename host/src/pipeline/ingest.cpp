@@ -180,9 +180,18 @@ void IngestRun::plan_cached_source(size_t source, size_t begin, size_t end) {
   const std::string pipeline_text =
       pipeline_key_text(identity_of(s.id(), s.manifest(), s.config(), s.library_path()), analyzers,
                         options_.max_skipped_listed);
+  // The units move out for the chunk keys and back afterwards (no copies of 200k locators).
   std::vector<TraceUnit> list;
   list.reserve(end - begin);
-  for (size_t i = begin; i < end; ++i) list.push_back(units_[i].unit);
+  for (size_t i = begin; i < end; ++i) list.push_back(std::move(units_[i].unit));
+  struct MoveBack {
+    std::vector<WorkUnit>& units;
+    std::vector<TraceUnit>& list;
+    size_t begin;
+    ~MoveBack() {
+      for (size_t i = 0; i < list.size(); ++i) units[begin + i].unit = std::move(list[i]);
+    }
+  } move_back{units_, list, begin};
   const int64_t settled_before = now_ns() - kSettleNs;
   for (const ChunkRange& c : split_into_chunks(list)) {
     const std::span<const TraceUnit> chunk_units(list.data() + c.begin, c.size());
