@@ -1,11 +1,13 @@
 #include "dashflow/durable_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <thread>
@@ -89,6 +91,28 @@ void write_file_atomic(const fs::path& target, std::string_view content, unsigne
     fail("cannot rename a temp file onto", target, err);
   }
   fsync_dir(dir);
+}
+
+namespace {
+
+// The pid in "<name>.tmp.<pid>.<random>", or 0 when the name is not of that form.
+long temp_file_pid(std::string_view file_name) {
+  const size_t at = file_name.rfind(".tmp.");
+  if (at == std::string_view::npos) return 0;
+  const std::string rest(file_name.substr(at + 5));
+  char* end = nullptr;
+  const long pid = std::strtol(rest.c_str(), &end, 10);
+  if (end == rest.c_str() || *end != '.' || end[1] == '\0' || pid <= 0) return 0;
+  return pid;
+}
+
+}  // namespace
+
+bool is_temp_file_name(std::string_view file_name) { return temp_file_pid(file_name) > 0; }
+
+bool temp_file_writer_alive(std::string_view file_name) {
+  const long pid = temp_file_pid(file_name);
+  return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
 }
 
 bool remove_file_durable(const fs::path& file) {

@@ -205,10 +205,24 @@ TEST(Spool, IgnoresForeignFilesAndRemovesTempFilesOfDeadWriters) {
   std::ofstream(dir / "spool" / "README.txt") << "x";
   std::ofstream(dir / "spool" / ".00000000000000000001-x.json.tmp.999999999.abc") << "partial";
   std::ofstream(dir / "spool" / (".00000000000000000001-y.json.tmp." + std::to_string(::getpid()) + ".abc")) << "mine";
+  std::ofstream(dir / "spool" / "00000000000000000002-z.json.tmp.999999999.abc") << "partial";  // SDK naming
+  std::ofstream(dir / "spool" / "notes.tmp.txt") << "not a temp file";
   EXPECT_TRUE(s.list().empty());
   s.prepare();
   EXPECT_FALSE(fs::exists(dir / "spool" / ".00000000000000000001-x.json.tmp.999999999.abc"));
+  EXPECT_FALSE(fs::exists(dir / "spool" / "00000000000000000002-z.json.tmp.999999999.abc"));
+  EXPECT_TRUE(fs::exists(dir / "spool" / "notes.tmp.txt"));
   EXPECT_TRUE(fs::exists(dir / "spool" / (".00000000000000000001-y.json.tmp." + std::to_string(::getpid()) + ".abc")));
+}
+
+TEST(Spool, EntriesAreWrittenPrivate) {
+  TempDir dir;
+  Spool s(dir / "spool", "webhook sink", 10);
+  s.prepare();
+  s.append("d-1", "{\"alert\": 1}", "2026-12-05T00:00:00Z");
+  const auto entries = s.list();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(fs::status(entries[0]).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
 }
 
 TEST(Spool, OnlyOneDrainerAtATime) {

@@ -77,7 +77,7 @@ void JsonlFile::open_locked() {
     throw StorageError(owner_ + ": '" + options_.path.string() + "' is not a regular file; set config key 'path' to a file");
   }
   fd_ = fd;
-  if (!existed) fsync_directory(dir);  // the new name must survive a crash too
+  if (!existed) fsync_dir(dir);  // the new name must survive a crash too
 }
 
 void JsonlFile::rotate_locked() {

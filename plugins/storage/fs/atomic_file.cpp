@@ -36,6 +36,6 @@ std::optional<std::string> read_file(const fs::path& file) {
   return with_hint("check its permissions", [&] { return dashflow::read_whole_file(file); });
 }
 
-bool is_temp_name(std::string_view file_name) { return file_name.find(".tmp.") != std::string_view::npos; }
+bool is_temp_name(std::string_view file_name) { return is_temp_file_name(file_name); }
 
 }  // namespace dashflow::fsstore

@@ -1,13 +1,10 @@
 #include "folder_scan.hpp"
 
-#include <signal.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
 #include <system_error>
 
 #include "atomic_file.hpp"
+#include "dashflow/durable_file.hpp"
 #include "dashflow/errors.hpp"
 
 namespace dashflow::fsstore {
@@ -64,18 +61,6 @@ bool is_own_top_folder(const std::string& name) {
   return name == "reports" || name == "plans" || name == "hypotheses" || name == "meta" || name == "state";
 }
 
-// Temp names carry the writer's pid (".tmp.<pid>.<random>"): a temp file of a
-// process that still runs is a write in progress, not a leftover.
-bool writer_alive(const std::string& file_name) {
-  const size_t at = file_name.find(".tmp.");
-  if (at == std::string::npos) return false;
-  const char* digits = file_name.c_str() + at + 5;
-  char* end = nullptr;
-  const long pid = std::strtol(digits, &end, 10);
-  if (end == digits || *end != '.' || pid <= 0) return false;
-  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
-}
-
 }  // namespace
 
 std::vector<fs::path> remove_temp_files(const fs::path& root, bool dry_run, uint64_t* bytes) {
@@ -91,7 +76,7 @@ std::vector<fs::path> remove_temp_files(const fs::path& root, bool dry_run, uint
       it.disable_recursion_pending();
       continue;
     }
-    if (!is_temp_name(name) || writer_alive(name)) continue;
+    if (!is_temp_name(name) || temp_file_writer_alive(name)) continue;  // a live writer's write in progress
     if (!it->is_regular_file(type_ec)) continue;
     found.push_back(it->path());
   }

@@ -25,6 +25,14 @@ class FileError : public StorageError {
 // rename and directory fsync: a reader sees the old file or the whole new one.
 void write_file_atomic(const std::filesystem::path& target, std::string_view content, unsigned mode = 0644);
 
+// Temp files of write_file_atomic are "<name>.tmp.<pid>.<random>" (older
+// sink versions added a leading dot; both match). Other names with ".tmp."
+// in them are not temp files.
+bool is_temp_file_name(std::string_view file_name);
+// True when the pid in a temp file's name still runs: a write in progress,
+// not a crash's leftover. False for names without a pid.
+bool temp_file_writer_alive(std::string_view file_name);
+
 // Appends content with one O_APPEND write sequence and fsyncs the file (and
 // its directory when the file was created).
 void append_file_durable(const std::filesystem::path& file, std::string_view content);

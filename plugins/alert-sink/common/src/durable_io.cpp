@@ -1,7 +1,6 @@
 #include "dashflow_sinks/durable_io.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -39,41 +38,32 @@ void ensure_directory(const fs::path& dir, const std::string& what) {
     throw StorageError("'" + dir.string() + "' (" + what + ") exists but is not a directory");
 }
 
-// The durable writes are the SDK's (dashflow/durable_file.hpp).
-void fsync_directory(const fs::path& dir) { dashflow::fsync_dir(dir); }
-
-void write_file_atomic(const fs::path& target, std::string_view content) { dashflow::write_file_atomic(target, content); }
-
 std::string read_whole_file(const fs::path& file) {
   std::optional<std::string> text = dashflow::read_whole_file(file);
   if (!text) fail("cannot open", file, ENOENT);
   return std::move(*text);
 }
 
-bool remove_file_durable(const fs::path& file) { return dashflow::remove_file_durable(file); }
-
 void rename_durable(const fs::path& from, const fs::path& to) {
   if (::rename(from.c_str(), to.c_str()) != 0) fail("cannot rename '" + from.string() + "' to", to, errno);
   const fs::path a = from.parent_path().empty() ? fs::path(".") : from.parent_path();
   const fs::path b = to.parent_path().empty() ? fs::path(".") : to.parent_path();
-  fsync_directory(b);
-  if (a != b) fsync_directory(a);
+  fsync_dir(b);
+  if (a != b) fsync_dir(a);
 }
 
-bool is_temp_name(std::string_view name) {
-  return !name.empty() && name[0] == '.' && name.find(".tmp.") != std::string_view::npos;
+// The SDK writes and names the temp files; sink files stay private (0600).
+void write_file_atomic(const fs::path& target, std::string_view content) {
+  dashflow::write_file_atomic(target, content, 0600);
 }
+
+bool is_temp_name(std::string_view name) { return is_temp_file_name(name); }
 
 void remove_stale_temp_files(const fs::path& dir) {
   std::error_code ec;
   for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (!is_temp_name(name)) continue;
-    // ".<name>.tmp.<pid>.<random>": keep files of writers still alive.
-    const size_t at = name.rfind(".tmp.");
-    const std::string rest = name.substr(at + 5);
-    const long pid = std::strtol(rest.c_str(), nullptr, 10);
-    if (pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) continue;
+    if (!is_temp_name(name) || temp_file_writer_alive(name)) continue;  // keep writes in progress
     std::error_code rm;
     fs::remove(it->path(), rm);
   }

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "dashflow/durable_file.hpp"
+
 namespace dashflow::sinks {
 
 namespace fs = std::filesystem;
@@ -15,21 +17,17 @@ namespace fs = std::filesystem;
 // Creates `dir` and its parents. `what` names the config key for messages.
 void ensure_directory(const fs::path& dir, const std::string& what);
 
-// A reader sees the old file or the complete new one, never a partial file.
+// dashflow::write_file_atomic with mode 0600: alert bodies stay private.
+// (fsync_dir and remove_file_durable are the SDK's, dashflow/durable_file.hpp.)
 void write_file_atomic(const fs::path& target, std::string_view content);
 
 // Whole file content; throws StorageError when it cannot be read.
 std::string read_whole_file(const fs::path& file);
 
-void fsync_directory(const fs::path& dir);
-
-// Removes `file` and fsyncs its directory; false when it was already gone.
-bool remove_file_durable(const fs::path& file);
-
 // Renames and fsyncs both directories.
 void rename_durable(const fs::path& from, const fs::path& to);
 
-// Temp files of write_file_atomic: ".<name>.tmp.<pid>.<random>".
+// Temp files of write_file_atomic: "<name>.tmp.<pid>.<random>" (SDK naming).
 bool is_temp_name(std::string_view file_name);
 // Removes temp files in `dir` whose writing process no longer exists.
 void remove_stale_temp_files(const fs::path& dir);
