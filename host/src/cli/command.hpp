@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,12 @@ struct Command {
   std::function<int(CliContext&, const po::variables_map&)> run;
   bool reading = false;           // accepts --format table|json
 };
+
+// The value of a string option, or nullopt when it was not given.
+inline std::optional<std::string> opt(const po::variables_map& vm, const char* key) {
+  if (vm.count(key)) return vm[key].as<std::string>();
+  return std::nullopt;
+}
 
 // Registration, called once from run_cli for each command group.
 void register_plugin_commands(std::vector<Command>& commands);

@@ -20,11 +20,6 @@ using nlohmann::json;
 namespace dashflow::host {
 namespace {
 
-std::optional<std::string> opt(const po::variables_map& vm, const char* key) {
-  if (vm.count(key)) return vm[key].as<std::string>();
-  return std::nullopt;
-}
-
 void storage_option(po::options_description& d) {
   d.add_options()("storage", po::value<std::string>(), "Storage directory (default .dashflow/introspection)");
 }

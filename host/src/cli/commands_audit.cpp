@@ -20,11 +20,6 @@ int64_t now_ms() {
       .count();
 }
 
-std::optional<std::string> opt(const po::variables_map& vm, const char* key) {
-  if (vm.count(key)) return vm[key].as<std::string>();
-  return std::nullopt;
-}
-
 void storage_option(po::options_description& d) {
   d.add_options()("storage", po::value<std::string>(),
                   "Storage directory (default .dashflow/introspection); the audit log is its audit/ folder");

@@ -6,11 +6,6 @@
 namespace dashflow::host {
 namespace {
 
-std::optional<std::string> opt(const po::variables_map& vm, const char* key) {
-  if (vm.count(key)) return vm[key].as<std::string>();
-  return std::nullopt;
-}
-
 int daemon_command(CliContext& ctx, const po::variables_map& vm) {
   DaemonOptions options;
   if (vm.count("interval")) {

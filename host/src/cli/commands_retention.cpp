@@ -23,11 +23,6 @@ namespace {
 
 constexpr size_t kTableRows = 50;  // per list; JSON output has everything
 
-std::optional<std::string> opt(const po::variables_map& vm, const char* key) {
-  if (vm.count(key)) return vm[key].as<std::string>();
-  return std::nullopt;
-}
-
 std::string human_bytes(uint64_t bytes) {
   char text[64];
   if (bytes < 1024) std::snprintf(text, sizeof text, "%llu B", static_cast<unsigned long long>(bytes));

@@ -14,6 +14,7 @@
 #include "dashflow/time.hpp"
 #include "observability/event_bus.hpp"
 #include "observability/metrics.hpp"
+#include "observability/standard_metrics.hpp"
 #include "pipeline/analysis.hpp"
 #include "pipeline/plugin_set.hpp"
 #include "util/cancel.hpp"
@@ -22,11 +23,6 @@ using nlohmann::json;
 
 namespace dashflow::host {
 namespace {
-
-std::optional<std::string> opt(const po::variables_map& vm, const char* key) {
-  if (vm.count(key)) return vm[key].as<std::string>();
-  return std::nullopt;
-}
 
 void storage_option(po::options_description& d) {
   d.add_options()("storage", po::value<std::string>(), "Storage directory (default .dashflow/introspection)");
@@ -224,10 +220,7 @@ int transition(CliContext& ctx, const po::variables_map& vm, const PlanStatus& t
   } catch (const dashflow::Error& e) {
     throw CommandError("invalid", e.what());
   }
-  static const std::map<std::string, std::string> kCounters = {{"approved", "dashflow_self_improve_plans_approved_total"},
-                                                               {"completed", "dashflow_self_improve_plans_implemented_total"},
-                                                               {"failed", "dashflow_self_improve_plans_failed_total"}};
-  if (auto it = kCounters.find(verb); it != kCounters.end()) MetricsRegistry::global().counter_add(it->second, {});
+  if (const char* counter = plan_transition_counter(verb)) MetricsRegistry::global().counter_add(counter, {});
   // The audit trail: every plan transition, hash-chained. The transition is done;
   // a failing audit write is reported, not hidden.
   try {

@@ -27,11 +27,6 @@ namespace tg = dashflow::testgen;
 
 constexpr size_t kListedSkips = 20;
 
-std::optional<std::string> opt(const po::variables_map& vm, const char* key) {
-  if (vm.count(key)) return vm[key].as<std::string>();
-  return std::nullopt;
-}
-
 // ---------------------------------------------------------------- reading traces
 
 struct TraceRead {

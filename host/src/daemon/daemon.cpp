@@ -276,17 +276,13 @@ void Daemon::cleanup(CycleResult& result) {
 // the audit trail is where this process learns of them, so the counters of
 // its /metrics count every transition made while it runs.
 void Daemon::count_plan_transitions() {
-  static const std::map<std::string, std::string> kCounters = {
-      {"approved", "dashflow_self_improve_plans_approved_total"},
-      {"completed", "dashflow_self_improve_plans_implemented_total"},
-      {"failed", "dashflow_self_improve_plans_failed_total"}};
   try {
     for (const AuditRecord& r : AuditLog(default_audit_dir(plugins_.storage->location())).read(started_ms_)) {
       if (r.seq <= transitions_seen_) continue;
       transitions_seen_ = r.seq;
       if (r.kind != "plan.transition") continue;
-      auto it = kCounters.find(r.details.value("verb", ""));
-      if (it != kCounters.end()) MetricsRegistry::global().counter_add(it->second, {});
+      if (const char* counter = plan_transition_counter(r.details.value("verb", "")))
+        MetricsRegistry::global().counter_add(counter, {});
     }
   } catch (const std::exception& e) {
     spdlog::warn("daemon: cannot read the audit trail for plan transitions: {}", e.what());

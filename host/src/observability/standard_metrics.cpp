@@ -37,4 +37,11 @@ void describe_standard_metrics() {
              "histogram", {0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30});
 }
 
+const char* plan_transition_counter(const std::string& verb) {
+  if (verb == "approved") return "dashflow_self_improve_plans_approved_total";
+  if (verb == "completed") return "dashflow_self_improve_plans_implemented_total";
+  if (verb == "failed") return "dashflow_self_improve_plans_failed_total";
+  return nullptr;
+}
+
 }  // namespace dashflow::host
