@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -122,8 +123,10 @@ class Daemon {
   std::string started_at_;
   uint64_t cycles_ = 0;
   std::optional<json> last_cycle_;
-  int64_t started_ms_ = 0;
-  uint64_t transitions_seen_ = 0;  // audit seq of the last plan transition counted
+  // The audit records already counted: read from audit_read_ms_ on (records of
+  // the same millisecond are told apart by seq), so each cycle reads only new ones.
+  int64_t audit_read_ms_ = 0;
+  uint64_t audit_seq_seen_ = 0;
 };
 
 void Daemon::setup() {
@@ -143,7 +146,7 @@ void Daemon::setup() {
     what.extra_alert_sinks.push_back({"webhook", json{{"url", *options_.alert_webhook}}, true, "--alert-webhook"});
   plugins_ = build_plugin_set(ctx_, PipelineOverrides{options_.storage_dir, options_.traces_dir, options_.pipeline}, what);
   for (const auto& f : plugins_.failures)
-    if (f.stage == "create" && (f.plugin == "file" || f.plugin == "webhook") &&
+    if (f.stage == "create" &&
         ((f.plugin == "file" && options_.alert_file) || (f.plugin == "webhook" && options_.alert_webhook)))
       throw CommandError("alert-sink", "the " + f.plugin + " alert sink asked for on the command line cannot start: " +
                                            f.message);
@@ -174,7 +177,7 @@ void Daemon::setup() {
     }
   }
   started_at_ = now_rfc3339();
-  started_ms_ = parse_rfc3339_ms(started_at_).value_or(0);
+  audit_read_ms_ = parse_rfc3339_ms(started_at_).value_or(0);
 }
 
 // Writes the status document `introspect health` reads.
@@ -277,9 +280,10 @@ void Daemon::cleanup(CycleResult& result) {
 // its /metrics count every transition made while it runs.
 void Daemon::count_plan_transitions() {
   try {
-    for (const AuditRecord& r : AuditLog(default_audit_dir(plugins_.storage->location())).read(started_ms_)) {
-      if (r.seq <= transitions_seen_) continue;
-      transitions_seen_ = r.seq;
+    for (const AuditRecord& r : AuditLog(default_audit_dir(plugins_.storage->location())).read(audit_read_ms_)) {
+      if (r.seq <= audit_seq_seen_) continue;
+      audit_seq_seen_ = r.seq;
+      audit_read_ms_ = std::max(audit_read_ms_, parse_rfc3339_ms(r.ts).value_or(audit_read_ms_));
       if (r.kind != "plan.transition") continue;
       if (const char* counter = plan_transition_counter(r.details.value("verb", "")))
         MetricsRegistry::global().counter_add(counter, {});
