@@ -58,7 +58,7 @@ ChunkEntry sample_entry() {
   e.skipped_count = 5;
   e.skipped = {{"traces/a.json", 0, "not JSON: unexpected 'x'"}, {"traces/b.jsonl", 3, "line 3: missing nodes_executed"}};
   e.facts = {{1700000000000, 1200, 77, 0, true}, {-5, 1200, 77, 2, false}};
-  e.states = {{"patterns", R"({"analyzer":"patterns","x":[1,2,3]})"}, {"triggers", std::string("bin\0ary", 7)}};
+  e.states = {{"patterns", R"({"analyzer":"patterns","x":[1,2,3]})"}, {"triggers", std::string_view("bin\0ary", 7)}};
   return e;
 }
 
@@ -294,9 +294,15 @@ TEST_F(Store, WritesReadsAndTouchesEntries) {
   EXPECT_EQ(cache.dir(), fs::path(tmp / "cache") / "analysis-v1");
   EXPECT_FALSE(cache.contains(key('a')));
   EXPECT_FALSE(cache.read(key('a')).has_value());
-  cache.write(key('a'), "bytes\0more");
+  const std::string_view bytes("bytes\0more", 10);
+  cache.write(key('a'), bytes);
   EXPECT_TRUE(cache.contains(key('a')));
-  EXPECT_EQ(cache.read(key('a')), std::optional<std::string>("bytes\0more"));
+  const auto mapped = cache.read(key('a'));
+  ASSERT_TRUE(mapped.has_value());
+  EXPECT_EQ(mapped->bytes(), bytes);
+  cache.write(key('b'), "");  // an empty file maps too (and is then refused by the decoder)
+  ASSERT_TRUE(cache.read(key('b')).has_value());
+  EXPECT_EQ(cache.read(key('b'))->bytes(), "");
   const fs::path file = cache.dir() / (key('a') + ".chunk");
   age(file, std::chrono::hours(5));
   const auto old = fs::last_write_time(file);

@@ -82,33 +82,44 @@ TEST(TriggersState, RefusesForeignAndDamagedStates) {
   const TriggersAnalyzer analyzer(config());
   auto state = analyzer.make_state();
   for (const auto& i : inputs()) analyzer.consume(*state, i.trace, i.origin);
-  json good = json::parse(analyzer.save_state(*state));
+  const std::string text = analyzer.save_state(*state);
+  const size_t newline = text.find('\n');
+  ASSERT_NE(newline, std::string::npos) << "a JSON head line, then the packed durations";
+  const json good = json::parse(text.substr(0, newline));
+  const std::string packed = text.substr(newline + 1);
+  ASSERT_EQ(good["nodes"]["fetch"]["durations"], 60);
+  ASSERT_EQ(packed.size() % 4, 0u);
 
   EXPECT_THROW(analyzer.load_state("not json"), std::exception);
-  EXPECT_THROW(analyzer.load_state("[]"), std::exception);
-  EXPECT_THROW(analyzer.load_state(R"({"analyzer":"patterns","state_version":1})"), std::exception);
-  EXPECT_THROW(analyzer.load_state(R"({"analyzer":"triggers","state_version":2})"), std::exception);
-  EXPECT_THROW(analyzer.load_state(R"({"analyzer":"triggers","state_version":1})"), std::exception);
+  EXPECT_THROW(analyzer.load_state("[]\n"), std::exception);
+  EXPECT_THROW(analyzer.load_state("{\"analyzer\":\"patterns\",\"state_version\":2}\n"), std::exception);
+  EXPECT_THROW(analyzer.load_state("{\"analyzer\":\"triggers\",\"state_version\":1}\n"), std::exception);
+  EXPECT_THROW(analyzer.load_state("{\"analyzer\":\"triggers\",\"state_version\":2}\n"), std::exception);
+  EXPECT_THROW(analyzer.load_state(good.dump()), std::exception) << "no newline: not a version 2 state";
 
-  auto broken = [&](auto&& edit) {
+  auto broken = [&](auto&& edit, const std::string& tail) {
     json j = good;
     edit(j);
-    return j.dump();
+    return j.dump() + "\n" + tail;
   };
-  auto expect_field = [&](const std::string& text, const std::string& field) {
+  auto expect_field = [&](const std::string& bad, const std::string& field) {
     try {
-      analyzer.load_state(text);
+      analyzer.load_state(bad);
       ADD_FAILURE() << "accepted: " << field;
     } catch (const std::exception& e) {
       EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
     }
   };
-  expect_field(broken([](json& j) { j["traces"] = -1; }), "traces");
-  expect_field(broken([](json& j) { j["failed"] = j["traces"].get<uint64_t>() + 1; }), "failed");
-  expect_field(broken([](json& j) { j["nodes"]["fetch"]["durations_ms"][0] = 5000000000ull; }),
-               "nodes.fetch.durations_ms[0]");
-  expect_field(broken([](json& j) { j["nodes"]["fetch"]["slow"] = 100000; }), "nodes.fetch.slow");
-  expect_field(broken([](json& j) { j["nodes"]["planner"].erase("max_ms"); }), "nodes.planner.max_ms");
-  expect_field(broken([](json& j) { j["tools_called"] = json::array({1}); }), "tools_called[0]");
-  expect_field(broken([](json& j) { j["failed_examples"] = "x"; }), "failed_examples");
+  auto same = [](json&) {};
+  expect_field(broken([](json& j) { j["traces"] = -1; }, packed), "traces");
+  expect_field(broken([](json& j) { j["failed"] = j["traces"].get<uint64_t>() + 1; }, packed), "failed");
+  expect_field(broken([](json& j) { j["nodes"]["fetch"]["slow"] = 100000; }, packed), "nodes.fetch.slow");
+  expect_field(broken([](json& j) { j["nodes"]["planner"].erase("max_ms"); }, packed), "nodes.planner.max_ms");
+  expect_field(broken([](json& j) { j["tools_called"] = json::array({1}); }, packed), "tools_called[0]");
+  expect_field(broken([](json& j) { j["failed_examples"] = "x"; }, packed), "failed_examples");
+  // The packed durations: cut short, announced beyond what is there, or extra bytes.
+  expect_field(broken(same, packed.substr(0, packed.size() - 4)), "truncated");
+  expect_field(broken([](json& j) { j["nodes"]["summarize"]["durations"] = 1000000; }, packed),
+               "nodes.summarize.durations");
+  expect_field(broken(same, packed + "xxxx"), "bytes after the last value");
 }

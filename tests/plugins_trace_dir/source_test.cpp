@@ -61,6 +61,28 @@ TEST(TraceDirSource, ListsTraceFilesSortedAndSkipsTheRest) {
   EXPECT_EQ(source_for(dir.path() + "/").list_units(), units);
 }
 
+// The listing reads directories and stats files on several threads, in
+// ranges; whatever the layout, the units are every trace file once, sorted
+// by full path ('.' and '-' sort before '/', so a file "a.json" comes before
+// the directory "a/", and "a-c.json" before "a/x.json").
+TEST(TraceDirSource, ListingIsSortedByFullPathInEveryLayout) {
+  TempDir dir;
+  std::vector<std::string> expected;
+  auto add = [&](const std::string& name) {
+    dir.write(name, kMinimal);
+    expected.push_back(name);
+  };
+  for (const char* name : {"a.json", "a/x.json", "a/z/deep.json", "a.b/y.json", "a-c.json", "b.json", "b/0.json",
+                           "B/upper.json", "b0/q.json", "z.json"})
+    add(name);
+  for (int i = 0; i < 5000; ++i) add("big/" + std::to_string(i * 7919 % 5000) + ".json");  // several stat ranges
+  for (int d = 0; d < 40; ++d) add("many/" + std::to_string(d) + "/t.json");
+  std::sort(expected.begin(), expected.end());
+  const auto units = source_for(dir.path()).list_units();
+  EXPECT_EQ(locators(units, dir.path()), expected);
+  for (const auto& u : units) EXPECT_EQ(u.size, kMinimal.size()) << u.locator;
+}
+
 TEST(TraceDirSource, MissingDirectoryIsNoUnits) {
   TempDir dir;
   EXPECT_TRUE(source_for(dir.file("does/not/exist")).list_units().empty());

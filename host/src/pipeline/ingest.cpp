@@ -8,12 +8,14 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <thread>
 
 #include "dashflow/durable_file.hpp"
+#include "dashflow/parallel.hpp"
 #include "audit/sha256.hpp"
 #include "observability/metrics.hpp"
 #include "pipeline/cache/chunk_entry.hpp"
@@ -30,11 +32,6 @@ constexpr size_t kReadBatch = 32;
 // Files modified this recently may still be written, or rewritten within the
 // file system's timestamp granularity (2 s on FAT): read them, never cache them.
 constexpr int64_t kSettleNs = 2'000'000'000;
-
-struct WorkUnit {
-  size_t source;
-  TraceUnit unit;
-};
 
 // One chunk of units under one cache key. Its read batches deposit their
 // partials here; the last one stores the entry and hands the chunk on.
@@ -97,7 +94,10 @@ class IngestRun {
   const std::vector<PluginInstance<Analyzer>>& analyzers_;
   const IngestOptions& options_;
 
-  std::vector<WorkUnit> units_;
+  // Every unit listed, sources one after the other (each in locator order),
+  // and the source of each: the plugin's list is kept as it came, no copy.
+  std::vector<TraceUnit> units_;
+  std::vector<uint32_t> source_of_;
   std::vector<PluginFailure> failures_;
   std::mutex failures_mutex_;
   std::optional<AnalysisCache> cache_;
@@ -130,8 +130,15 @@ void IngestRun::list_units() {
       failures_.push_back({e.plugin, e.stage, e.detail});
       continue;
     }
-    for (auto& u : listed)
-      if (!options_.include || options_.include(u)) units_.push_back({s, std::move(u)});
+    if (options_.include)
+      std::erase_if(listed, [&](const TraceUnit& u) { return !options_.include(u); });
+    if (units_.empty()) {
+      units_ = std::move(listed);
+    } else {
+      units_.reserve(units_.size() + listed.size());
+      std::move(listed.begin(), listed.end(), std::back_inserter(units_));
+    }
+    source_of_.resize(units_.size(), static_cast<uint32_t>(s));
   }
 }
 
@@ -180,26 +187,24 @@ void IngestRun::plan_cached_source(size_t source, size_t begin, size_t end) {
   const std::string pipeline_text =
       pipeline_key_text(identity_of(s.id(), s.manifest(), s.config(), s.library_path()), analyzers,
                         options_.max_skipped_listed);
-  // The units move out for the chunk keys and back afterwards (no copies of 200k locators).
-  std::vector<TraceUnit> list;
-  list.reserve(end - begin);
-  for (size_t i = begin; i < end; ++i) list.push_back(std::move(units_[i].unit));
-  struct MoveBack {
-    std::vector<WorkUnit>& units;
-    std::vector<TraceUnit>& list;
-    size_t begin;
-    ~MoveBack() {
-      for (size_t i = 0; i < list.size(); ++i) units[begin + i].unit = std::move(list[i]);
-    }
-  } move_back{units_, list, begin};
+  const std::span<const TraceUnit> list(units_.data() + begin, end - begin);
   const int64_t settled_before = now_ns() - kSettleNs;
-  for (const ChunkRange& c : split_into_chunks(list)) {
-    const std::span<const TraceUnit> chunk_units(list.data() + c.begin, c.size());
-    ++stats_.chunks;
+  const std::vector<ChunkRange> ranges = split_into_chunks(list);
+  // The keys of settled chunks, hashed side by side: a re-run of an
+  // unchanged directory computes one per chunk before it knows it has
+  // nothing to read. Empty = not settled.
+  std::vector<std::string> keys(ranges.size());
+  parallel_for(ranges.size(), hardware_threads(), [&](size_t k) {
+    const std::span<const TraceUnit> chunk_units = list.subspan(ranges[k].begin, ranges[k].size());
     const bool settled = std::all_of(chunk_units.begin(), chunk_units.end(), [&](const TraceUnit& u) {
       return u.mtime_ns > 0 && u.mtime_ns < settled_before;
     });
-    if (!settled) {  // read like without a cache
+    if (settled) keys[k] = chunk_key(pipeline_text, chunk_units);
+  });
+  for (size_t k = 0; k < ranges.size(); ++k) {
+    const ChunkRange& c = ranges[k];
+    ++stats_.chunks;
+    if (keys[k].empty()) {  // not settled: read like without a cache
       all_settled_ = false;
       for (size_t i = begin + c.begin; i < begin + c.end; ++i) items_.push_back({WorkItem::Kind::Read, i, i + 1, nullptr});
       continue;
@@ -207,7 +212,7 @@ void IngestRun::plan_cached_source(size_t source, size_t begin, size_t end) {
     ChunkJob& job = chunks_.emplace_back();
     job.begin = begin + c.begin;
     job.end = begin + c.end;
-    job.key = chunk_key(pipeline_text, chunk_units);
+    job.key = std::move(keys[k]);
     run_text_ += job.key + '\n';
     if (cache_->contains(job.key)) {
       items_.push_back({WorkItem::Kind::Load, job.begin, job.end, &job});
@@ -228,8 +233,8 @@ void IngestRun::plan_items() {
   // Units of one source are contiguous and in the source's (locator) order.
   for (size_t begin = 0; begin < units_.size();) {
     size_t end = begin;
-    while (end < units_.size() && units_[end].source == units_[begin].source) ++end;
-    plan_cached_source(units_[begin].source, begin, end);
+    while (end < units_.size() && source_of_[end] == source_of_[begin]) ++end;
+    plan_cached_source(source_of_[begin], begin, end);
     begin = end;
   }
   if (all_settled_ && stats_.chunks > 1) {  // one chunk: its entry is the snapshot already
@@ -249,16 +254,17 @@ void IngestRun::read_units(size_t begin, size_t end, IngestPartial& into) {
       into.incomplete = true;
       return;
     }
-    const WorkUnit& w = units_[i];
+    const TraceUnit& unit = units_[i];
+    const auto& source = sources_[source_of_[i]];
     const uint64_t before = into.traces;
     try {
-      CrashScope scope(sources_[w.source].id(), "read_unit", sources_[w.source].library_path());
-      sources_[w.source]->read_unit(w.unit, into);
+      CrashScope scope(source.id(), "read_unit", source.library_path());
+      source->read_unit(unit, into);
     } catch (const std::exception& e) {
-      into.on_skip({w.unit.locator, 0, std::string("trace source '") + sources_[w.source].id() + "' failed: " + e.what()});
+      into.on_skip({unit.locator, 0, std::string("trace source '") + source.id() + "' failed: " + e.what()});
       into.source_failed = true;
       std::lock_guard<std::mutex> lock(failures_mutex_);
-      failures_.push_back({sources_[w.source].id(), "read_unit", e.what()});
+      failures_.push_back({source.id(), "read_unit", e.what()});
     }
     traces_read_.fetch_add(into.traces - before, std::memory_order_relaxed);
     units_done_.fetch_add(1, std::memory_order_relaxed);
@@ -297,11 +303,11 @@ void IngestRun::finish_chunk(ChunkJob& job, std::unique_ptr<IngestPartial> part,
 
 // A chunk from its cache entry; false when the entry cannot be used.
 bool IngestRun::load_chunk(ChunkJob& job, IngestPartial& total) {
-  std::optional<std::string> bytes = cache_->read(job.key);
+  std::optional<MappedFile> bytes = cache_->read(job.key);
   if (!bytes) return false;
   auto part = fresh_partial(true);
   try {
-    ChunkEntry entry = decode_chunk_entry(*bytes);
+    ChunkEntry entry = decode_chunk_entry(bytes->bytes());
     if (entry.key != job.key) throw std::runtime_error("entry was stored under another key");
     if (entry.units != job.end - job.begin) throw std::runtime_error("entry covers another number of units");
     part->load_entry(std::move(entry));
@@ -324,17 +330,17 @@ constexpr const char* kSnapshotNote = "last-run-snapshot";
 bool IngestRun::load_snapshot() {
   if (!cache_->contains(snapshot_key_)) return false;
   const auto t0 = std::chrono::steady_clock::now();
-  std::optional<std::string> bytes = cache_->read(snapshot_key_);
+  std::optional<MappedFile> bytes = cache_->read(snapshot_key_);
   if (!bytes) return false;
-  spdlog::debug("analysis cache: run snapshot read ({} MiB) in {:.3f} s", bytes->size() >> 20, seconds_since(t0));
+  spdlog::debug("analysis cache: run snapshot mapped ({} MiB) in {:.3f} s", bytes->bytes().size() >> 20,
+                seconds_since(t0));
   auto part = fresh_partial(true);
   try {
-    ChunkEntry entry = decode_chunk_entry(*bytes);
-    bytes.reset();
+    ChunkEntry entry = decode_chunk_entry(bytes->bytes());
     spdlog::debug("analysis cache: run snapshot decoded at {:.3f} s", seconds_since(t0));
     if (entry.key != snapshot_key_) throw std::runtime_error("entry was stored under another key");
     if (entry.units != units_.size()) throw std::runtime_error("entry covers another number of units");
-    part->load_entry(std::move(entry));
+    part->load_entry(std::move(entry), hardware_threads());
   } catch (const std::exception& e) {
     spdlog::info("analysis cache: run snapshot {} unusable, using the chunk entries: {}", snapshot_key_.substr(0, 12),
                  e.what());
@@ -428,7 +434,7 @@ IngestResult IngestRun::run() {
   list_units();
   spdlog::debug("ingest: {} trace units listed in {:.3f} s", units_.size(), seconds_since(t0));
   if (options_.keep_units)
-    for (const auto& w : units_) result.units_read.push_back(w.unit);
+    result.units_read = units_;
   open_cache();
   plan_items();
   spdlog::debug("ingest: {} work items planned at {:.3f} s", items_.size(), seconds_since(t0));

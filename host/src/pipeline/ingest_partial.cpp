@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "dashflow/parallel.hpp"
 #include "plugin/crash_guard.hpp"
 
 namespace dashflow::host {
@@ -155,6 +156,7 @@ std::optional<ChunkEntry> IngestPartial::to_entry(const std::string& key, uint64
   e.skipped_count = skipped.count();
   e.skipped = skipped.sorted();
   e.facts = facts;
+  e.owned.reserve(states.size());  // no reallocation: the states view these strings (short ones in place)
   for (size_t i = 0; i < states.size(); ++i) {
     std::string text;
     try {
@@ -168,29 +170,37 @@ std::optional<ChunkEntry> IngestPartial::to_entry(const std::string& key, uint64
       why = "analyzer '" + analyzers[i].id() + "' returned no saved state";
       return std::nullopt;
     }
-    e.states.push_back({analyzers[i].id(), std::move(text)});
+    e.owned.push_back(std::move(text));
+    e.states.push_back({analyzers[i].id(), e.owned.back()});
   }
   return e;
 }
 
-void IngestPartial::load_entry(ChunkEntry&& e) {
+void IngestPartial::load_entry(ChunkEntry&& e, unsigned threads) {
   if (traces != 0 || skipped.count() != 0) throw std::logic_error("load_entry needs a fresh partial");
   if (e.states.size() != analyzers.size())
     throw std::runtime_error("entry has " + std::to_string(e.states.size()) + " analyzer states, the pipeline " +
                              std::to_string(analyzers.size()));
-  std::vector<std::unique_ptr<AnalyzerState>> loaded;
-  for (size_t i = 0; i < analyzers.size(); ++i) {
+  for (size_t i = 0; i < analyzers.size(); ++i)
     if (e.states[i].analyzer != analyzers[i].id())
       throw std::runtime_error("entry state " + std::to_string(i) + " is from analyzer '" + e.states[i].analyzer +
                                "', expected '" + analyzers[i].id() + "'");
+  // The analyzers' states are independent: a run snapshot (tens of MB of
+  // them) loads them side by side.
+  std::vector<std::unique_ptr<AnalyzerState>> loaded(analyzers.size());
+  std::vector<std::string> errors(analyzers.size());
+  auto load_one = [&](size_t i) {
     try {
       CrashScope scope(analyzers[i].id(), "load_state", analyzers[i].library_path());
-      loaded.push_back(analyzers[i]->load_state(e.states[i].state));
+      loaded[i] = analyzers[i]->load_state(e.states[i].state);
+      if (!loaded[i]) errors[i] = "analyzer '" + analyzers[i].id() + "' loaded no state";
     } catch (const std::exception& ex) {
-      throw std::runtime_error("analyzer '" + analyzers[i].id() + "' could not load its state: " + ex.what());
+      errors[i] = "analyzer '" + analyzers[i].id() + "' could not load its state: " + ex.what();
     }
-    if (!loaded.back()) throw std::runtime_error("analyzer '" + analyzers[i].id() + "' loaded no state");
-  }
+  };
+  parallel_for(analyzers.size(), threads, load_one);
+  for (const auto& error : errors)
+    if (!error.empty()) throw std::runtime_error(error);
   states = std::move(loaded);
   for (auto& f : failure) f.clear();
   summary = e.summary;

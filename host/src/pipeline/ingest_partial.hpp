@@ -55,8 +55,9 @@ class IngestPartial final : public TraceSink {
   // with `why` when it cannot be stored: an analyzer failed or could not save.
   std::optional<ChunkEntry> to_entry(const std::string& key, uint64_t units, std::string& why) const;
   // Replaces this (fresh) partial's content with a cache entry's: each
-  // analyzer's load_state. Throws std::runtime_error saying what does not fit.
-  void load_entry(ChunkEntry&& entry);
+  // analyzer's load_state, on up to `threads` threads. Throws
+  // std::runtime_error saying what does not fit.
+  void load_entry(ChunkEntry&& entry, unsigned threads = 1);
 
   bool clean() const;  // no analyzer or trace source failed, nothing cut short
 

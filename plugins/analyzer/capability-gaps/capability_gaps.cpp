@@ -2,6 +2,7 @@
 
 #include "capability_gaps_findings.hpp"
 #include "capability_gaps_state.hpp"
+#include "dashflow_analyzers/packed_state.hpp"
 
 namespace dashflow::analyzers {
 
@@ -33,18 +34,19 @@ AnalysisOutput CapabilityGapAnalyzer::finish(const AnalyzerState& state, const A
   return out;
 }
 
+// Version 2: a JSON head, then the durations packed (version 1 was all JSON).
+constexpr int kStateVersion = 2;
+
 std::string CapabilityGapAnalyzer::save_state(const AnalyzerState& state) const {
-  json j = dynamic_cast<const CapabilityGapState&>(state).to_json();
-  j["analyzer"] = kCapabilityGapsId;
-  j["state_version"] = 1;
-  return j.dump();
+  const auto& s = dynamic_cast<const CapabilityGapState&>(state);
+  std::string text = packed_state_head(s.head_json(), kCapabilityGapsId, kStateVersion);
+  s.append_packed(text);
+  return text;
 }
 
 std::unique_ptr<AnalyzerState> CapabilityGapAnalyzer::load_state(std::string_view text) const {
-  const json j = json::parse(text.begin(), text.end());
-  if (j.value("analyzer", "") != kCapabilityGapsId || j.value("state_version", 0) != 1)
-    throw std::runtime_error("not a capability-gaps state (version 1)");
-  return std::make_unique<CapabilityGapState>(CapabilityGapState::from_json(j));
+  const PackedStateText parts = split_packed_state(text, kCapabilityGapsId, kStateVersion);
+  return std::make_unique<CapabilityGapState>(CapabilityGapState::load(parts.head, parts.packed));
 }
 
 }  // namespace dashflow::analyzers

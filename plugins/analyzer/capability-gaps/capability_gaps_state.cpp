@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
 #include "dashflow_analyzers/error_text.hpp"
+#include "dashflow_analyzers/packed_state.hpp"
 
 namespace dashflow::analyzers {
 
@@ -109,7 +111,7 @@ void CapabilityGapState::merge(const CapabilityGapState& other) {
   }
 }
 
-json CapabilityGapState::to_json() const {
+json CapabilityGapState::head_json() const {
   json j = json::object();
   j["traces"] = traces;
   json e = json::object();
@@ -128,7 +130,7 @@ json CapabilityGapState::to_json() const {
     n[name] = {{"executions", s.executions},
                {"retries", s.retries},
                {"duration_sum_ms", s.duration_sum_ms},
-               {"durations_ms", s.durations_ms},
+               {"durations", s.durations_ms.size()},
                {"retry_evidence", s.retry_evidence.to_json()},
                {"slow_evidence", s.slow_evidence.to_json()}};
   }
@@ -139,7 +141,12 @@ json CapabilityGapState::to_json() const {
   return j;
 }
 
-CapabilityGapState CapabilityGapState::from_json(const json& j) {
+void CapabilityGapState::append_packed(std::string& out) const {
+  for (const auto& [name, s] : nodes) append_u32s(out, s.durations_ms);
+}
+
+CapabilityGapState CapabilityGapState::load(const json& j, std::string_view packed) {
+  PackedReader reader(packed, "capability-gaps state");
   CapabilityGapState state;
   state.traces = j.at("traces").get<uint64_t>();
   for (const auto& [pattern, g] : j.at("errors").items()) {
@@ -157,7 +164,10 @@ CapabilityGapState CapabilityGapState::from_json(const json& j) {
     stats.executions = s.at("executions").get<uint64_t>();
     stats.retries = s.at("retries").get<uint64_t>();
     stats.duration_sum_ms = s.at("duration_sum_ms").get<uint64_t>();
-    stats.durations_ms = s.at("durations_ms").get<std::vector<uint32_t>>();
+    // Object members iterate in name order, the order append_packed wrote them.
+    stats.durations_ms = reader.u32s(s.at("durations").get<uint64_t>(), "nodes." + name + ".durations");
+    if (stats.durations_ms.size() != stats.executions)
+      throw std::runtime_error("capability-gaps state: nodes." + name + ": durations do not match executions");
     stats.retry_evidence = EvidenceSet::from_json(s.at("retry_evidence"));
     stats.slow_evidence = EvidenceSet::from_json(s.at("slow_evidence"));
   }
@@ -166,6 +176,7 @@ CapabilityGapState CapabilityGapState::from_json(const json& j) {
     stats.count = s.at("count").get<uint64_t>();
     stats.evidence = EvidenceSet::from_json(s.at("evidence"));
   }
+  reader.expect_end();
   return state;
 }
 

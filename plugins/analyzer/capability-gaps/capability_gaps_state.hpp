@@ -62,8 +62,12 @@ class CapabilityGapState final : public AnalyzerState {
   void add(const ExecutionTrace& trace, const TraceOrigin& origin, uint64_t slow_threshold_ms);
   void merge(const CapabilityGapState& other);
 
-  json to_json() const;
-  static CapabilityGapState from_json(const json& j);
+  // Persistence for the host's analysis cache: the tables as a JSON head,
+  // the per-node durations packed after it (dashflow_analyzers/packed_state.hpp),
+  // node by node in name order.
+  json head_json() const;
+  void append_packed(std::string& out) const;
+  static CapabilityGapState load(const json& head, std::string_view packed);
 
  private:
   NodeStats& node(const std::string& name);

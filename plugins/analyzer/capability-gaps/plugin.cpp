@@ -6,7 +6,7 @@
 DASHFLOW_PLUGIN(dashflow::analyzers::CapabilityGapAnalyzer, R"json({
   "id": "capability-gaps",
   "kind": "analyzer",
-  "version": "1.0.0",
+  "version": "1.1.0",
   "description": "Finds recurring error patterns, nodes with high retry rates, slow nodes (p95) and missing tools",
   "config_schema": {
     "type": "object",

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "dashflow_analyzers/packed_state.hpp"
 #include "patterns_findings.hpp"
 #include "patterns_state.hpp"
 
@@ -33,33 +34,26 @@ AnalysisOutput PatternsAnalyzer::finish(const AnalyzerState& state, const Analys
   return out;
 }
 
-// Saved state: one line of JSON (the tables, and how many samples follow),
-// a newline, then the samples as packed records. The JSON text has no raw
-// newline (dump() escapes them), so the first one ends it.
+// Saved state (version 2): a JSON head (the tables, and how many samples
+// follow), then the samples as packed records (dashflow_analyzers/packed_state.hpp).
+constexpr int kStateVersion = 2;
+
 std::string PatternsAnalyzer::save_state(const AnalyzerState& state) const {
   const auto& s = dynamic_cast<const PatternsState&>(state);
   json j = s.to_json();
-  j["analyzer"] = kPatternsId;
-  j["state_version"] = 2;
   j["samples"] = s.samples.size();
   j["sources"] = s.samples.source_count();
-  std::string text = j.dump();
-  text += '\n';
+  std::string text = packed_state_head(std::move(j), kPatternsId, kStateVersion);
   s.samples.append_packed(text);
   return text;
 }
 
 std::unique_ptr<AnalyzerState> PatternsAnalyzer::load_state(std::string_view text) const {
-  const size_t end = text.find('\n');
-  if (end == std::string_view::npos) throw std::runtime_error("not a patterns state (version 2)");
-  const json j = json::parse(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end));
-  if (j.value("analyzer", "") != kPatternsId || j.value("state_version", 0) != 2)
-    throw std::runtime_error("not a patterns state (version 2)");
+  const PackedStateText parts = split_packed_state(text, kPatternsId, kStateVersion);
   auto state = std::make_unique<PatternsState>();
-  state->load_json(j);
-  const std::string_view packed = text.substr(end + 1);
-  const uint64_t samples = j.at("samples").get<uint64_t>(), sources = j.at("sources").get<uint64_t>();
-  if (state->samples.load_packed(packed, sources, samples) != packed.size())
+  state->load_json(parts.head);
+  const uint64_t samples = parts.head.at("samples").get<uint64_t>(), sources = parts.head.at("sources").get<uint64_t>();
+  if (state->samples.load_packed(parts.packed, sources, samples) != parts.packed.size())
     throw std::runtime_error("patterns state: bytes after the last sample");
   return state;
 }

@@ -5,24 +5,12 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "dashflow_analyzers/packed_state.hpp"
+
 namespace dashflow::analyzers {
 namespace {
 
 constexpr size_t kRecordSize = 32;
-
-template <class T>
-void put(std::string& out, T value) {
-  char bytes[sizeof(T)];
-  for (size_t i = 0; i < sizeof(T); ++i) bytes[i] = static_cast<char>(static_cast<uint64_t>(value) >> (8 * i));
-  out.append(bytes, sizeof(T));
-}
-
-template <class T>
-T get(const char* p) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < sizeof(T); ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
-  return static_cast<T>(v);
-}
 
 [[noreturn]] void corrupt(const std::string& why) { throw std::runtime_error("patterns state: " + why); }
 
@@ -76,16 +64,16 @@ void TraceSamples::append_packed(std::string& out) const {
   out.reserve(out.size() + source_end_.size() * 4 + arena_.size() + samples_.size() * kRecordSize);
   uint64_t begin = 0;
   for (uint64_t end : source_end_) {
-    put<uint32_t>(out, static_cast<uint32_t>(end - begin));
+    put_le<uint32_t>(out, static_cast<uint32_t>(end - begin));
     begin = end;
   }
   out.append(arena_);
   for (const auto& s : samples_) {
-    put<int64_t>(out, s.started_at_ms);
-    put<uint64_t>(out, s.duration_ms);
-    put<uint64_t>(out, s.tokens);
-    put<uint32_t>(out, s.source_id);
-    put<uint32_t>(out, s.line);
+    put_le<int64_t>(out, s.started_at_ms);
+    put_le<uint64_t>(out, s.duration_ms);
+    put_le<uint64_t>(out, s.tokens);
+    put_le<uint32_t>(out, s.source_id);
+    put_le<uint32_t>(out, s.line);
   }
 }
 
@@ -98,7 +86,7 @@ size_t TraceSamples::load_packed(std::string_view bytes, uint64_t sources, uint6
   uint64_t total = 0;
   source_end_.reserve(sources);
   for (uint64_t i = 0; i < sources; ++i, p += 4) {
-    total += get<uint32_t>(p);
+    total += get_le<uint32_t>(p);
     source_end_.push_back(total);
   }
   size_t used = sources * 4;
@@ -109,8 +97,8 @@ size_t TraceSamples::load_packed(std::string_view bytes, uint64_t sources, uint6
   p = bytes.data() + used;
   samples_.reserve(samples);
   for (uint64_t i = 0; i < samples; ++i, p += kRecordSize) {
-    TraceSample s{get<int64_t>(p), get<uint64_t>(p + 8), get<uint64_t>(p + 16), get<uint32_t>(p + 24),
-                  get<uint32_t>(p + 28)};
+    TraceSample s{get_le<int64_t>(p), get_le<uint64_t>(p + 8), get_le<uint64_t>(p + 16), get_le<uint32_t>(p + 24),
+                  get_le<uint32_t>(p + 28)};
     if (s.source_id >= sources) corrupt("a sample refers to an unknown source");
     samples_.push_back(s);
   }

@@ -5,7 +5,7 @@
 DASHFLOW_PLUGIN(dashflow::analyzers::TriggersAnalyzer, R"json({
   "id": "triggers",
   "kind": "analyzer",
-  "version": "1.0.0",
+  "version": "1.1.0",
   "description": "Alert triggers per node per run: slow nodes, high error rate, repeated retries, unused capabilities (what the daemon alerts on)",
   "config_schema": {
     "type": "object",

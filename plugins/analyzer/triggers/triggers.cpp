@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "dashflow/time.hpp"
+#include "dashflow_analyzers/packed_state.hpp"
 #include "dashflow_analyzers/stats.hpp"
 #include "triggers_state.hpp"
 
@@ -58,19 +59,20 @@ void TriggersAnalyzer::merge(AnalyzerState& into, AnalyzerState& from) const {
   dynamic_cast<TriggersState&>(into).merge(dynamic_cast<const TriggersState&>(from));
 }
 
+// Version 2: a JSON head, then the durations packed (version 1 was all JSON).
+constexpr int kStateVersion = 2;
+
 std::string TriggersAnalyzer::save_state(const AnalyzerState& state) const {
-  json j = dynamic_cast<const TriggersState&>(state).to_json();
-  j["analyzer"] = kTriggersId;
-  j["state_version"] = 1;
-  return j.dump();
+  const auto& s = dynamic_cast<const TriggersState&>(state);
+  std::string text = packed_state_head(s.head_json(), kTriggersId, kStateVersion);
+  s.append_packed(text);
+  return text;
 }
 
 std::unique_ptr<AnalyzerState> TriggersAnalyzer::load_state(std::string_view text) const {
-  const json j = json::parse(text.begin(), text.end());
-  if (!j.is_object() || j.value("analyzer", "") != kTriggersId || j.value("state_version", 0) != 1)
-    throw std::runtime_error("not a triggers state (version 1)");
+  const PackedStateText parts = split_packed_state(text, kTriggersId, kStateVersion);
   auto state = std::make_unique<TriggersState>();
-  state->load_json(j);
+  state->load(parts.head, parts.packed);
   return state;
 }
 

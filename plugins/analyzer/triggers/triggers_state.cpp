@@ -1,5 +1,7 @@
 #include "triggers_state.hpp"
 
+#include "dashflow_analyzers/packed_state.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -105,10 +107,10 @@ Examples to_examples(const json& j, const std::string& path) {
 
 }  // namespace
 
-json TriggersState::to_json() const {
+json TriggersState::head_json() const {
   json n = json::object();
   for (const auto& [name, s] : nodes)
-    n[name] = {{"durations_ms", s.durations_ms},   {"slow", s.slow},
+    n[name] = {{"durations", s.durations_ms.size()}, {"slow", s.slow},
                {"max_ms", s.max_ms},               {"retries", s.retries},
                {"slow_examples", s.slow_examples.traces}, {"retry_examples", s.retry_examples.traces}};
   return {{"traces", traces},
@@ -118,7 +120,12 @@ json TriggersState::to_json() const {
           {"tools_called", std::vector<std::string>(tools_called.begin(), tools_called.end())}};
 }
 
-void TriggersState::load_json(const json& j) {
+void TriggersState::append_packed(std::string& out) const {
+  for (const auto& [name, s] : nodes) append_u32s(out, s.durations_ms);
+}
+
+void TriggersState::load(const json& j, std::string_view packed) {
+  PackedReader reader(packed, "triggers state");
   TriggersState s;
   s.traces = to_uint(field(j, "", "traces"), "traces");
   s.failed = to_uint(field(j, "", "failed"), "failed");
@@ -129,12 +136,8 @@ void TriggersState::load_json(const json& j) {
   for (const auto& [name, item] : n.items()) {
     const std::string path = "nodes." + name;
     NodeTriggerStats& stats = s.nodes[name];
-    const json& d = field(item, path, "durations_ms");
-    if (!d.is_array()) throw JsonError(path + ".durations_ms", "expected an array");
-    stats.durations_ms.reserve(d.size());
-    for (size_t i = 0; i < d.size(); ++i)
-      stats.durations_ms.push_back(static_cast<uint32_t>(
-          to_uint(d[i], path + ".durations_ms[" + std::to_string(i) + "]", std::numeric_limits<uint32_t>::max())));
+    // Object members iterate in name order, the order append_packed wrote them.
+    stats.durations_ms = reader.u32s(to_uint(field(item, path, "durations"), path + ".durations"), path + ".durations");
     stats.slow = to_uint(field(item, path, "slow"), path + ".slow", stats.durations_ms.size());
     stats.max_ms = to_uint(field(item, path, "max_ms"), path + ".max_ms");
     stats.retries = to_uint(field(item, path, "retries"), path + ".retries");
@@ -142,6 +145,7 @@ void TriggersState::load_json(const json& j) {
     stats.retry_examples = to_examples(field(item, path, "retry_examples"), path + ".retry_examples");
   }
   for (auto& t : to_strings(field(j, "", "tools_called"), "tools_called")) s.tools_called.insert(std::move(t));
+  reader.expect_end();
   *this = std::move(s);
 }
 

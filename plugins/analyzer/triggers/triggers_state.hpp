@@ -36,10 +36,13 @@ class TriggersState final : public AnalyzerState {
   void add(const ExecutionTrace& trace, const TraceOrigin& origin, uint64_t slow_threshold_ms);
   void merge(const TriggersState& other);
 
-  // Persistence for the host's analysis cache. load_json throws JsonError
-  // naming the field when the document does not fit.
-  json to_json() const;
-  void load_json(const json& j);
+  // Persistence for the host's analysis cache: the tables as a JSON head,
+  // the durations packed after it (dashflow_analyzers/packed_state.hpp), per
+  // node in name order. load throws JsonError naming the field, or
+  // std::runtime_error when the packed part does not fit the head.
+  json head_json() const;
+  void append_packed(std::string& out) const;
+  void load(const json& head, std::string_view packed);
 
   uint64_t traces = 0;
   uint64_t failed = 0;  // not completed, or completed with errors

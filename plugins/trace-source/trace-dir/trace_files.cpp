@@ -5,10 +5,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <optional>
 #include <set>
-#include <thread>
 #include <utility>
+
+#include "dashflow/parallel.hpp"
 
 namespace dashflow::tracedir {
 namespace {
@@ -20,9 +20,9 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-TraceUnit unit_of(std::string locator, const struct stat& st) {
+// The identity fields of a stat result (a struct stat is 144 bytes; 200k of them are worth not keeping).
+TraceUnit unit_of(const struct stat& st) {
   TraceUnit unit;
-  unit.locator = std::move(locator);
   unit.size = static_cast<uint64_t>(st.st_size);
   unit.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   unit.inode = static_cast<uint64_t>(st.st_ino);
@@ -30,71 +30,157 @@ TraceUnit unit_of(std::string locator, const struct stat& st) {
   return unit;
 }
 
-// stat() of many names in one directory, split over a few threads: on a
-// re-analysis served by the cache, listing is most of the work, and the
-// kernel's per-call cost (path lookup, VM exits) is what dominates it.
-std::vector<std::optional<struct stat>> stat_all(int dir_fd, const std::vector<std::string>& names, int flags) {
-  std::vector<std::optional<struct stat>> out(names.size());
-  auto run = [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      struct stat st {};
-      if (::fstatat(dir_fd, names[i].c_str(), &st, flags) == 0) out[i] = st;  // else dangling link, race
-    }
-  };
-  constexpr size_t kPerThreadMinimum = 2048;
-  const size_t threads =
-      std::min<size_t>({std::max(1u, std::thread::hardware_concurrency()), 4, names.size() / kPerThreadMinimum + 1});
-  if (threads <= 1) {
-    run(0, names.size());
-    return out;
-  }
-  std::vector<std::thread> pool;
-  const size_t step = (names.size() + threads - 1) / threads;
-  for (size_t t = 1; t < threads; ++t)
-    pool.emplace_back(run, std::min(names.size(), t * step), std::min(names.size(), (t + 1) * step));
-  run(0, std::min(names.size(), step));
-  for (auto& th : pool) th.join();
-  return out;
+TraceUnit unit_of(std::string locator, const struct stat& st) {
+  TraceUnit unit = unit_of(st);
+  unit.locator = std::move(locator);
+  return unit;
 }
 
-struct Walker {
-  const TraceDirConfig& config;
-  std::set<std::pair<uint64_t, uint64_t>> visited;  // (device, inode) of directories
-  std::vector<TraceUnit> units;
+// Listing is most of the work of a re-analysis served by the analysis cache
+// (one stat per file, which the cache's file identity needs: path lookup and
+// a system call, dear on virtual machines), so all of it runs on a few
+// threads: directories are read level by level, several at once, then the
+// files are stat'ed in ranges spread over the threads. Each directory's
+// names are sorted and directories are taken in path order, so in the usual
+// layouts the units come out sorted and the final sort is skipped.
+class Lister {
+ public:
+  explicit Lister(const TraceDirConfig& config)
+      : config_(config),
+        stat_flags_(config.follow_symlinks ? 0 : AT_SYMLINK_NOFOLLOW),
+        threads_(std::min(4u, hardware_threads())) {}
 
-  void walk(const std::string& dir, int depth) {
-    DIR* handle = ::opendir(dir.c_str());
+  std::vector<TraceUnit> list(const std::string& root, const struct stat& root_stat) {
+    visited_.emplace(static_cast<uint64_t>(root_stat.st_dev), static_cast<uint64_t>(root_stat.st_ino));
+    std::vector<size_t> level = {add_dir(root, 0)};
+    while (!level.empty()) {
+      parallel_for(level.size(), threads_, [&](size_t i) { read_dir(dirs_[level[i]]); });
+      level = next_level(level);
+    }
+    std::sort(dirs_.begin(), dirs_.end(), [](const Dir& a, const Dir& b) { return a.path < b.path; });
+    stat_files();
+    for (const Dir& d : dirs_)  // links to files (follow_symlinks), already stat'ed
+      for (const TraceUnit& u : d.linked) units_.push_back(u);
+    return std::move(units_);
+  }
+
+ private:
+  static constexpr size_t kStatRange = 2048;  // files per stat task
+
+  struct Dir {
+    std::string path;
+    int depth = 0;
+    std::string names;                 // the trace files' names, each NUL-terminated
+    std::vector<size_t> name_offsets;  // into names, sorted by name
+    std::vector<std::pair<std::string, struct stat>> subdirs;  // (path, stat), before the loop check
+    std::vector<TraceUnit> linked;     // links (or unknown types) that are trace files
+    size_t first_unit = 0;             // where its files go in units_
+  };
+
+  size_t add_dir(std::string path, int depth) {
+    dirs_.push_back({std::move(path), depth, {}, {}, {}, {}, 0});
+    return dirs_.size() - 1;
+  }
+
+  // Runs on any thread; touches only `dir`.
+  void read_dir(Dir& dir) const {
+    DIR* handle = ::opendir(dir.path.c_str());
     if (!handle) return;  // vanished or unreadable directory: nothing to list
     const int fd = ::dirfd(handle);
-    const int stat_flags = config.follow_symlinks ? 0 : AT_SYMLINK_NOFOLLOW;
-    // Names first (d_type spares a stat for files that are not traces), then
-    // one stat per candidate.
-    std::vector<std::string> names;
     while (const dirent* entry = ::readdir(handle)) {
       const std::string_view name = entry->d_name;
       if (name.empty() || name.front() == '.') continue;  // hidden, "." and ".."
-      if (entry->d_type == DT_REG && !classify(name).is_trace) continue;
-      if (entry->d_type != DT_REG && entry->d_type != DT_DIR && entry->d_type != DT_LNK && entry->d_type != DT_UNKNOWN)
+      if (entry->d_type == DT_REG) {  // the common case: stat'ed later, in bulk
+        if (!classify(name).is_trace) continue;
+        dir.name_offsets.push_back(dir.names.size());
+        dir.names.append(name);
+        dir.names.push_back('\0');
+        continue;
+      }
+      if (entry->d_type != DT_DIR && entry->d_type != DT_LNK && entry->d_type != DT_UNKNOWN)
         continue;  // sockets, fifos, devices
-      names.emplace_back(name);
-    }
-    const auto stats = stat_all(fd, names, stat_flags);
-    ::closedir(handle);
-    std::vector<std::string> subdirs;
-    for (size_t i = 0; i < names.size(); ++i) {
-      if (!stats[i]) continue;
-      const struct stat& st = *stats[i];
-      std::string path = dir == "/" ? "/" + names[i] : dir + "/" + names[i];
+      struct stat st {};
+      if (::fstatat(fd, entry->d_name, &st, stat_flags_) != 0) continue;  // dangling link, race
       if (S_ISDIR(st.st_mode)) {
-        if (config.recursive && depth < kMaxDirDepth &&
-            visited.emplace(static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)).second)
-          subdirs.push_back(std::move(path));
-      } else if (S_ISREG(st.st_mode) && classify(names[i]).is_trace) {
-        units.push_back(unit_of(std::move(path), st));
+        if (config_.recursive && dir.depth < kMaxDirDepth) dir.subdirs.emplace_back(join(dir.path, name), st);
+      } else if (S_ISREG(st.st_mode) && classify(name).is_trace) {
+        dir.linked.push_back(unit_of(join(dir.path, name), st));
       }
     }
-    for (const std::string& sub : subdirs) walk(sub, depth + 1);
+    ::closedir(handle);
+    const char* names = dir.names.data();
+    std::sort(dir.name_offsets.begin(), dir.name_offsets.end(),
+              [names](size_t a, size_t b) { return std::string_view(names + a) < std::string_view(names + b); });
   }
+
+  // The subdirectories found by a level not seen before (loop check by device and inode).
+  std::vector<size_t> next_level(const std::vector<size_t>& level) {
+    std::vector<std::pair<std::string, int>> found;
+    for (size_t i : level) {
+      for (auto& [path, st] : dirs_[i].subdirs)
+        if (visited_.emplace(static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)).second)
+          found.emplace_back(std::move(path), dirs_[i].depth + 1);
+      dirs_[i].subdirs.clear();
+    }
+    std::vector<size_t> next;
+    for (auto& [path, depth] : found) next.push_back(add_dir(std::move(path), depth));
+    return next;
+  }
+
+  // One stat per trace file, ranges of files spread over the threads; each
+  // unit is made in place. Files that vanished or changed kind meanwhile are
+  // dropped.
+  void stat_files() {
+    struct Range {
+      size_t dir, begin, end;
+    };
+    std::vector<Range> ranges;
+    size_t total = 0;
+    for (size_t d = 0; d < dirs_.size(); ++d) {
+      dirs_[d].first_unit = total;
+      const size_t n = dirs_[d].name_offsets.size();
+      for (size_t b = 0; b < n; b += kStatRange) ranges.push_back({d, b, std::min(n, b + kStatRange)});
+      total += n;
+    }
+    units_.resize(total);
+    std::vector<char> regular(total, 0);
+    parallel_for(ranges.size(), threads_, [&](size_t r) {
+      const Dir& dir = dirs_[ranges[r].dir];
+      const int fd = ::open(dir.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0) return;  // the directory vanished since it was read
+      for (size_t i = ranges[r].begin; i < ranges[r].end; ++i) {
+        const char* name = dir.names.data() + dir.name_offsets[i];
+        struct stat st {};
+        if (::fstatat(fd, name, &st, stat_flags_) != 0 || !S_ISREG(st.st_mode)) continue;
+        units_[dir.first_unit + i] = unit_of(join(dir.path, name), st);
+        regular[dir.first_unit + i] = 1;
+      }
+      ::close(fd);
+    });
+    size_t kept = 0;
+    for (size_t i = 0; i < total; ++i) {
+      if (!regular[i]) continue;
+      if (kept != i) units_[kept] = std::move(units_[i]);
+      ++kept;
+    }
+    units_.resize(kept);
+  }
+
+  static std::string join(const std::string& dir, std::string_view name) {
+    std::string path;
+    path.reserve(dir.size() + 1 + name.size());
+    path += dir;
+    if (dir != "/") path += '/';
+    path += name;
+    return path;
+  }
+
+  const TraceDirConfig& config_;
+  const int stat_flags_;
+  const unsigned threads_;
+  std::set<std::pair<uint64_t, uint64_t>> visited_;  // (device, inode) of directories
+  std::vector<Dir> dirs_;
+  std::vector<TraceUnit> units_;
 };
 
 }  // namespace
@@ -124,12 +210,10 @@ std::vector<TraceUnit> list_trace_files(const TraceDirConfig& config) {
   if (::stat(root.c_str(), &st) != 0) return {};  // missing directory: no units
   if (S_ISREG(st.st_mode)) return {unit_of(root, st)};
   if (!S_ISDIR(st.st_mode)) return {};
-  Walker walker{config, {}, {}};
-  walker.visited.emplace(static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino));
-  walker.walk(root, 0);
-  std::sort(walker.units.begin(), walker.units.end(),
-            [](const TraceUnit& a, const TraceUnit& b) { return a.locator < b.locator; });
-  return std::move(walker.units);
+  std::vector<TraceUnit> units = Lister(config).list(root, st);
+  const auto by_locator = [](const TraceUnit& a, const TraceUnit& b) { return a.locator < b.locator; };
+  if (!std::is_sorted(units.begin(), units.end(), by_locator)) std::sort(units.begin(), units.end(), by_locator);
+  return units;
 }
 
 }  // namespace dashflow::tracedir

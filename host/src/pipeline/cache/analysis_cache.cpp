@@ -2,11 +2,10 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -82,14 +81,27 @@ std::string pipeline_key_text(const PluginIdentity& source, const std::vector<Pl
 }
 
 std::string chunk_key(std::string_view pipeline_text, std::span<const TraceUnit> units) {
-  std::string text(pipeline_text);
-  text.reserve(text.size() + units.size() * 96);
+  // Numbers written in place (no temporary strings): a re-run computes a key
+  // for every chunk of the directory before it knows it has nothing to read.
+  std::string text;
+  text.reserve(pipeline_text.size() + units.size() * 128);
+  text += pipeline_text;
+  char digits[24];
+  auto number = [&](auto value, char after) {
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    text.append(digits, end);
+    text += after;
+  };
   for (const auto& u : units) {
     // Length-prefixed: a locator holding tabs or newlines cannot imitate another unit.
-    text += "unit\t" + std::to_string(u.locator.size()) + ':';
+    text += "unit\t";
+    number(u.locator.size(), ':');
     text += u.locator;
-    text += '\t' + std::to_string(u.size) + '\t' + std::to_string(u.mtime_ns) + '\t' + std::to_string(u.inode) +
-            '\t' + std::to_string(u.device) + '\n';
+    text += '\t';
+    number(u.size, '\t');
+    number(u.mtime_ns, '\t');
+    number(u.inode, '\t');
+    number(u.device, '\n');
   }
   return sha256_hex(text);
 }
@@ -106,25 +118,9 @@ bool AnalysisCache::contains(const std::string& key) const {
   return ::stat(path_of(key).c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-std::optional<std::string> AnalysisCache::read(const std::string& key) const {
-  // One read into a buffer of the file's size: run snapshots are tens of MB.
-  const int fd = ::open(path_of(key).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct stat st {};
-  std::optional<std::string> bytes;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    std::string buffer(static_cast<size_t>(st.st_size), '\0');
-    size_t done = 0;
-    while (done < buffer.size()) {
-      const ssize_t n = ::read(fd, buffer.data() + done, buffer.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      done += static_cast<size_t>(n);
-    }
-    if (done == buffer.size()) bytes = std::move(buffer);
-  }
-  ::close(fd);
-  return bytes;
+std::optional<MappedFile> AnalysisCache::read(const std::string& key) const {
+  // Entries are replaced by rename, never rewritten in place: a mapping stays consistent.
+  return MappedFile::open(path_of(key));
 }
 
 void AnalysisCache::remove(const std::string& key) const {

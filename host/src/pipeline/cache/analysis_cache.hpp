@@ -22,6 +22,7 @@
 
 #include "dashflow/json.hpp"
 #include "dashflow/plugin.hpp"
+#include "util/mapped_file.hpp"
 
 namespace dashflow::host {
 
@@ -69,8 +70,8 @@ class AnalysisCache {
 
   const std::filesystem::path& dir() const { return dir_; }
   bool contains(const std::string& key) const;
-  // The entry's bytes; nullopt when absent or unreadable.
-  std::optional<std::string> read(const std::string& key) const;
+  // The entry's bytes, mapped; nullopt when absent or unreadable.
+  std::optional<MappedFile> read(const std::string& key) const;
   // Atomic write; throws FileError naming the file.
   void write(const std::string& key, std::string_view bytes) const;
   void remove(const std::string& key) const;  // best effort

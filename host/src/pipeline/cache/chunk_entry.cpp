@@ -47,10 +47,11 @@ class Reader {
     for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(b[i])) << (8 * i);
     return v;
   }
-  std::string str(const char* what) {
+  std::string str(const char* what) { return std::string(view(what)); }
+  std::string_view view(const char* what) {
     const uint64_t n = u64();
     if (n > remaining()) throw ChunkEntryError(std::string(what) + ": length " + std::to_string(n) + " past the end");
-    return std::string(take(static_cast<size_t>(n)));
+    return take(static_cast<size_t>(n));
   }
   // A count of items of at least `min_bytes` each, checked against what is left.
   size_t count(const char* what, size_t min_bytes) {
@@ -170,7 +171,7 @@ ChunkEntry decode_chunk_entry(std::string_view bytes) {
   for (size_t i = 0; i < states; ++i) {
     SavedState s;
     s.analyzer = r.str("analyzer id");
-    s.state = r.str("analyzer state");
+    s.state = r.view("analyzer state");
     e.states.push_back(std::move(s));
   }
   if (r.remaining() != 0) throw ChunkEntryError(std::to_string(r.remaining()) + " stray bytes after the states");
