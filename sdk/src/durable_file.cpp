@@ -67,14 +67,14 @@ void create_dirs(const fs::path& dir) {
   }
 }
 
-void write_file_atomic(const fs::path& target, std::string_view content, unsigned mode) {
+void write_file_atomic(const fs::path& target, std::string_view content, unsigned mode, FileSync sync) {
   const fs::path dir = dir_of(target);
   const fs::path temp = dir / (target.filename().string() + ".tmp." + std::to_string(::getpid()) + "." + random_suffix());
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) fail("cannot create", temp, errno);
   try {
     write_all(fd, content, temp);
-    if (::fsync(fd) != 0) fail("cannot fsync", temp, errno);
+    if (sync == FileSync::Durable && ::fsync(fd) != 0) fail("cannot fsync", temp, errno);
   } catch (...) {
     ::close(fd);
     ::unlink(temp.c_str());
@@ -90,7 +90,7 @@ void write_file_atomic(const fs::path& target, std::string_view content, unsigne
     ::unlink(temp.c_str());
     fail("cannot rename a temp file onto", target, err);
   }
-  fsync_dir(dir);
+  if (sync == FileSync::Durable) fsync_dir(dir);
 }
 
 namespace {

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <algorithm>
 #include <set>
@@ -34,6 +35,26 @@ TraceUnit unit_of(std::string locator, const struct stat& st) {
   TraceUnit unit = unit_of(st);
   unit.locator = std::move(locator);
   return unit;
+}
+
+// The identity of a regular file: statx asking only for what the identity
+// needs is a little cheaper than fstatat, and listing is one call per file.
+// False when it is gone or not a regular file.
+bool regular_file_identity(int dir_fd, const char* name, int flags, TraceUnit& unit) {
+  constexpr unsigned kWanted = STATX_TYPE | STATX_SIZE | STATX_MTIME | STATX_INO;
+  struct statx sx {};
+  if (::statx(dir_fd, name, flags, kWanted, &sx) == 0 && (sx.stx_mask & kWanted) == kWanted) {
+    if (!S_ISREG(sx.stx_mode)) return false;
+    unit.size = sx.stx_size;
+    unit.mtime_ns = static_cast<int64_t>(sx.stx_mtime.tv_sec) * 1000000000 + sx.stx_mtime.tv_nsec;
+    unit.inode = sx.stx_ino;
+    unit.device = static_cast<uint64_t>(makedev(sx.stx_dev_major, sx.stx_dev_minor));
+    return true;
+  }
+  struct stat st {};  // statx unsupported here (old kernel, seccomp filter) or a field missing
+  if (::fstatat(dir_fd, name, &st, flags) != 0 || !S_ISREG(st.st_mode)) return false;
+  unit = unit_of(st);
+  return true;
 }
 
 // Listing is most of the work of a re-analysis served by the analysis cache
@@ -108,6 +129,9 @@ class Lister {
       }
     }
     ::closedir(handle);
+    // Name order, not readdir's: which of two links to one directory is
+    // walked (the other is a loop) must not depend on the file system's hashing.
+    std::sort(dir.subdirs.begin(), dir.subdirs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     const char* names = dir.names.data();
     std::sort(dir.name_offsets.begin(), dir.name_offsets.end(),
               [names](size_t a, size_t b) { return std::string_view(names + a) < std::string_view(names + b); });
@@ -150,9 +174,9 @@ class Lister {
       if (fd < 0) return;  // the directory vanished since it was read
       for (size_t i = ranges[r].begin; i < ranges[r].end; ++i) {
         const char* name = dir.names.data() + dir.name_offsets[i];
-        struct stat st {};
-        if (::fstatat(fd, name, &st, stat_flags_) != 0 || !S_ISREG(st.st_mode)) continue;
-        units_[dir.first_unit + i] = unit_of(join(dir.path, name), st);
+        TraceUnit& unit = units_[dir.first_unit + i];
+        if (!regular_file_identity(fd, name, stat_flags_, unit)) continue;
+        unit.locator = join(dir.path, name);
         regular[dir.first_unit + i] = 1;
       }
       ::close(fd);

@@ -21,9 +21,18 @@ class FileError : public StorageError {
   using StorageError::StorageError;
 };
 
-// Writes content to target through a temp file in the same directory, fsync,
-// rename and directory fsync: a reader sees the old file or the whole new one.
-void write_file_atomic(const std::filesystem::path& target, std::string_view content, unsigned mode = 0644);
+// How write_file_atomic treats a crash of the machine (power loss). Durable:
+// fsync before the rename and of the directory after it, so the new content
+// survives. AtomicOnly: no fsync; readers still never see a partial file,
+// but after a power loss the file may hold anything. Only for data that is
+// checked when read and can be made again (the analysis cache: magic,
+// length and CRC, and a bad entry is read from the traces again).
+enum class FileSync { Durable, AtomicOnly };
+
+// Writes content to target through a temp file in the same directory and a
+// rename: a reader sees the old file or the whole new one.
+void write_file_atomic(const std::filesystem::path& target, std::string_view content, unsigned mode = 0644,
+                       FileSync sync = FileSync::Durable);
 
 // Temp files of write_file_atomic are "<name>.tmp.<pid>.<random>" (older
 // sink versions added a leading dot; both match). Other names with ".tmp."

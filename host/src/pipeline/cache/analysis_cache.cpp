@@ -140,7 +140,8 @@ void AnalysisCache::write_note(const std::string& name, const std::string& text)
 }
 
 void AnalysisCache::write(const std::string& key, std::string_view bytes) const {
-  write_file_atomic(path_of(key), bytes, 0644);
+  // No fsync: entries are checked when read (a torn one is read from the traces again).
+  write_file_atomic(path_of(key), bytes, 0644, FileSync::AtomicOnly);
 }
 
 void AnalysisCache::touch(const std::string& key) const {

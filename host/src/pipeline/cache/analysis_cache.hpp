@@ -72,7 +72,7 @@ class AnalysisCache {
   bool contains(const std::string& key) const;
   // The entry's bytes, mapped; nullopt when absent or unreadable.
   std::optional<MappedFile> read(const std::string& key) const;
-  // Atomic write; throws FileError naming the file.
+  // Atomic write, not fsync'ed (entries are checked when read); throws FileError naming the file.
   void write(const std::string& key, std::string_view bytes) const;
   void remove(const std::string& key) const;  // best effort
   // Small text files beside the entries (not entries themselves, never evicted).
