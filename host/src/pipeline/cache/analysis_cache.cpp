@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 
 #include <algorithm>
@@ -142,6 +143,13 @@ void AnalysisCache::write_note(const std::string& name, const std::string& text)
 void AnalysisCache::write(const std::string& key, std::string_view bytes) const {
   // No fsync: entries are checked when read (a torn one is read from the traces again).
   write_file_atomic(path_of(key), bytes, 0644, FileSync::AtomicOnly);
+}
+
+void AnalysisCache::prefetch(const std::string& key) const {
+  const int fd = ::open(path_of(key).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+  ::close(fd);
 }
 
 void AnalysisCache::touch(const std::string& key) const {

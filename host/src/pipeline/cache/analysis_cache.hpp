@@ -78,6 +78,8 @@ class AnalysisCache {
   // Small text files beside the entries (not entries themselves, never evicted).
   std::optional<std::string> read_note(const std::string& name) const;
   void write_note(const std::string& name, const std::string& text) const;  // atomic; throws FileError
+  // Asks the kernel to start reading the entry in the background (best effort).
+  void prefetch(const std::string& key) const;
   // Marks the entry as used now (LRU order); best effort.
   void touch(const std::string& key) const;
   // Removes temp files left by killed processes (older than an hour) and, when
