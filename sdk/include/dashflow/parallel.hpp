@@ -1,7 +1,9 @@
 // body(0) .. body(n - 1) on up to `threads` threads (the caller's included),
 // each index exactly once, in no particular order. For short fan-outs of
 // independent work (the host loads analyzer states and hashes cache chunks
-// with it, the trace-dir source reads directories); the body must not throw.
+// with it, the trace-dir source reads directories). When a body throws, no
+// further indices are started and the first exception is rethrown here once
+// every thread has stopped.
 #pragma once
 
 #include <cstddef>
