@@ -170,6 +170,15 @@ TEST_F(CachedIngest, SameResultWithAndWithoutTheCacheForAnyThreadCount) {
     EXPECT_EQ(warm.cache.chunks_saved, 0u);
     EXPECT_EQ(outcome(warm), expected) << threads << " threads";
   }
+
+  // One thread and at least four chunks to read: each chunk is one work item
+  // (no batches merged into it); the same result and entries.
+  ASSERT_GE(cold.cache.chunks, 4u) << "the corpus must have enough chunks for this case";
+  fs::remove_all(tmp / "cache");
+  const IngestResult whole = ingest(1);
+  EXPECT_EQ(whole.cache.chunks_saved, cold.cache.chunks);
+  EXPECT_TRUE(whole.cache.snapshot_saved);
+  EXPECT_EQ(outcome(whole), expected);
 }
 
 TEST_F(CachedIngest, DamagedEntriesAreMissesAndAreRewritten) {

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <deque>
 #include <iterator>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -26,8 +27,8 @@
 namespace dashflow::host {
 namespace {
 
-// Units per work item when a chunk is read: chunks are split so that a small
-// directory (a single chunk) is still read by every thread.
+// Units per work item when only a few chunks are read: they are split so
+// that a small directory (a single chunk) is still read by every thread.
 constexpr size_t kReadBatch = 32;
 // Files modified this recently may still be written, or rewritten within the
 // file system's timestamp granularity (2 s on FAT): read them, never cache them.
@@ -87,6 +88,7 @@ class IngestRun {
     return std::make_unique<IngestPartial>(analyzers_, options_.max_skipped_listed, keep_facts, &traces_seen_);
   }
   void finish_cache(IngestResult& result);
+  unsigned thread_count() const { return options_.threads ? options_.threads : hardware_threads(); }
   bool load_snapshot();
   void store_snapshot(IngestPartial& all);
 
@@ -201,6 +203,7 @@ void IngestRun::plan_cached_source(size_t source, size_t begin, size_t end) {
     });
     if (settled) keys[k] = chunk_key(pipeline_text, chunk_units);
   });
+  std::vector<ChunkJob*> to_read;
   for (size_t k = 0; k < ranges.size(); ++k) {
     const ChunkRange& c = ranges[k];
     ++stats_.chunks;
@@ -218,9 +221,16 @@ void IngestRun::plan_cached_source(size_t source, size_t begin, size_t end) {
       items_.push_back({WorkItem::Kind::Load, job.begin, job.end, &job});
       continue;
     }
-    for (size_t b = job.begin; b < job.end; b += kReadBatch) {
-      items_.push_back({WorkItem::Kind::Read, b, std::min(b + kReadBatch, job.end), &job});
-      ++job.pending;
+    to_read.push_back(&job);
+  }
+  // Many chunks to read (a first run): one work item each, read straight into
+  // the chunk's partial. Few: split into batches so that every thread has
+  // work, their partials merged into the chunk's.
+  const size_t batch = to_read.size() >= 4 * thread_count() ? std::numeric_limits<size_t>::max() : kReadBatch;
+  for (ChunkJob* job : to_read) {
+    for (size_t b = job->begin; b < job->end; b += std::min(batch, job->end - b)) {
+      items_.push_back({WorkItem::Kind::Read, b, b + std::min(batch, job->end - b), job});
+      ++job->pending;
     }
   }
 }
@@ -443,7 +453,7 @@ IngestResult IngestRun::run() {
   plan_items();
   spdlog::debug("ingest: {} work items planned at {:.3f} s", items_.size(), seconds_since(t0));
 
-  unsigned threads = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = thread_count();
   threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, items_.size())));
   std::vector<std::unique_ptr<IngestPartial>> totals;
   for (unsigned t = 0; t < threads; ++t) totals.push_back(fresh_partial(options_.keep_facts));

@@ -7,7 +7,7 @@
   R"j({)j" \
   R"j(  "id": "file",)j" \
   R"j(  "kind": "alert-sink",)j" \
-  R"j(  "version": "1.0.0",)j" \
+  R"j(  "version": "1.0.1",)j" \
   R"j(  "description": "Appends each alert as one JSON line (JSON Lines), fsynced per alert, with size-based rotation",)j" \
   R"j(  "config_schema": {)j" \
   R"j(    "type": "object",)j" \

@@ -123,13 +123,20 @@ void JsonlFile::append(std::string_view line) {
   }
   UnlockAtEnd unlock(fd_);
 
-  struct stat st {};
-  if (::fstat(fd_, &st) != 0)
-    throw StorageError(owner_ + ": cannot stat '" + options_.path.string() + "': " + errno_text(errno));
-  uint64_t size = static_cast<uint64_t>(st.st_size);
-  if (options_.max_bytes > 0 && size > 0 && size + line.size() + 1 > options_.max_bytes) {
+  auto current_size = [&] {
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0)
+      throw StorageError(owner_ + ": cannot stat '" + options_.path.string() + "': " + errno_text(errno));
+    return static_cast<uint64_t>(st.st_size);
+  };
+  uint64_t size = current_size();
+  // After a rotation the size is read again, not assumed 0: another process
+  // can open and lock the fresh file before this one gets its lock on it.
+  for (int rotations = 0; options_.max_bytes > 0 && size > 0 && size + line.size() + 1 > options_.max_bytes &&
+                          rotations < 100;
+       ++rotations) {
     rotate_locked();
-    size = 0;
+    size = current_size();
   }
   std::string out;
   out.reserve(line.size() + 2);
