@@ -225,6 +225,33 @@ TEST_F(Daemon, RetentionRunsEveryNCyclesAndTheCursorFollowsCompressedTraces) {
   EXPECT_EQ(json::parse(reports.out).size(), 1u) << reports.out;
 }
 
+// A non-recursive trace source: the daemon reads only the top directory, and
+// its retention must not compress (or delete) what lies in subdirectories.
+TEST_F(Daemon, RetentionStaysOutOfSubdirectoriesANonRecursiveSourceDoesNotRead) {
+  json config = json::parse(dashflow::test::read_file(tmp / "dashflow.json"));
+  config["pipelines"]["default"]["trace_sources"] = json::array({{{"plugin", "trace-dir"}, {"config", {{"recursive", false}}}}});
+  config["daemon"]["cleanup_interval_cycles"] = 1;
+  config["retention"] = {{"compress_after_days", 1}};
+  dashflow::test::write_file(tmp / "dashflow.json", config.dump(2));
+  dashflow::test::write_planted_corpus(traces());
+  dashflow::test::PlantedCorpus kept;
+  kept.traces = 5;
+  kept.start_minute = 200;
+  fs::create_directories(traces() + "/archive");
+  dashflow::test::write_planted_corpus(traces() + "/archive", kept);
+  const auto ten_days_ago = fs::file_time_type::clock::now() - std::chrono::hours(24 * 10);
+  for (const auto& e : fs::recursive_directory_iterator(traces()))
+    if (e.is_regular_file()) fs::last_write_time(e.path(), ten_days_ago);
+
+  json first = once();
+  EXPECT_EQ(first["traces_analyzed"], 40) << "the source does not read archive/";
+  EXPECT_EQ(first["cleanup"]["traces_compressed"], 40) << first.dump(2);
+  size_t archive_plain = 0;
+  for (const auto& e : fs::directory_iterator(traces() + "/archive"))
+    if (e.path().extension() == ".json") ++archive_plain;
+  EXPECT_EQ(archive_plain, 5u) << "retention went into a directory the source does not read";
+}
+
 // --alert-webhook adds a webhook sink: every alert is POSTed as JSON.
 TEST_F(Daemon, AlertWebhookFlagPostsEachAlert) {
   std::mutex mutex;

@@ -12,6 +12,7 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
 #include "pipeline/plugin_set.hpp"
+#include "pipeline/trace_dirs.hpp"
 #include "retention/retention_config.hpp"
 #include "retention/trace_retention.hpp"
 #include "retention/trace_scan.hpp"
@@ -62,28 +63,24 @@ std::vector<TraceTarget> trace_targets(CliContext& ctx, const po::variables_map&
                                                        ? config.default_pipeline
                                                        : vm["pipeline"].as<std::string>());
   std::vector<TraceTarget> found;
-  for (const PluginRef& ref : pipeline.trace_sources) {
-    json validated;
-    try {
-      validated = ctx.registry().validated_config(ref.plugin, PluginKind::TraceSource, ref.config);
-    } catch (const std::exception& e) {
+  for (const TraceSourceDir& source : trace_source_dirs(ctx.registry(), pipeline)) {
+    const std::string name = "trace source '" + source.plugin + "' (" + source.where + ")";
+    if (!source.error.empty()) {
       if (opt(vm, "traces")) continue;  // only its recursion was wanted
-      throw CommandError("pipeline", "cannot tell which directory trace source '" + ref.plugin + "' (" + ref.where +
-                                         ") reads: " + e.what(),
+      throw CommandError("pipeline", "cannot tell which directory " + name + " reads: " + source.error,
                          {"pass --traces DIR to name the traces directory"});
     }
-    if (!validated.contains("path") || !validated["path"].is_string()) {
-      notes.push_back("trace source '" + ref.plugin + "' (" + ref.where + ") has no directory; retention skips it");
+    if (!source.path) {
+      notes.push_back(name + " has no directory; retention skips it");
       continue;
     }
     TraceTarget t;
-    t.dir = normalize_dir(validated["path"].get<std::string>());
-    t.recursive = validated.value("recursive", true);
-    t.source = ref.where + " (" + ref.plugin + ")";
+    t.dir = normalize_dir(*source.path);
+    t.recursive = source.recursive;
+    t.source = source.where + " (" + source.plugin + ")";
     std::error_code ec;
     if (!opt(vm, "traces") && std::filesystem::is_regular_file(t.dir, ec)) {
-      notes.push_back("trace source '" + ref.plugin + "' (" + ref.where + ") reads the single file " + t.dir +
-                      "; retention manages directories and skips it");
+      notes.push_back(name + " reads the single file " + t.dir + "; retention manages directories and skips it");
       continue;
     }
     found.push_back(std::move(t));

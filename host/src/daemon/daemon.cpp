@@ -25,6 +25,7 @@
 #include "observability/standard_metrics.hpp"
 #include "pipeline/analysis.hpp"
 #include "pipeline/plugin_set.hpp"
+#include "pipeline/trace_dirs.hpp"
 #include "retention/retention_config.hpp"
 #include "retention/trace_retention.hpp"
 #include "util/cancel.hpp"
@@ -39,17 +40,23 @@ void publish(const std::string& topic, const json& payload) { EventBus::global()
 
 // The directory the daemon watches and keeps within retention: --traces, or
 // the "path" of the pipeline's first trace source that has one.
-std::optional<std::string> traces_directory(CliContext& ctx, const PluginSet& plugins, const DaemonOptions& options) {
-  if (options.traces_dir) return options.traces_dir;
-  for (const PluginRef& ref : plugins.pipeline->trace_sources) {
-    try {
-      json validated = ctx.registry().validated_config(ref.plugin, PluginKind::TraceSource, ref.config);
-      if (validated.contains("path") && validated["path"].is_string()) return validated["path"].get<std::string>();
-    } catch (const std::exception&) {
-      // The source itself reports its config problem when it is created.
-    }
+// The directory the daemon watches and cleans: --traces, else the first
+// trace source's "path"; walked as that source walks it (recursive or not).
+struct WatchedTraces {
+  std::optional<std::string> dir;
+  bool recursive = true;
+};
+
+WatchedTraces watched_traces(CliContext& ctx, const PluginSet& plugins, const DaemonOptions& options) {
+  WatchedTraces w;
+  for (const TraceSourceDir& source : trace_source_dirs(ctx.registry(), *plugins.pipeline)) {
+    if (!source.path) continue;  // a config problem is reported by the source itself when it is created
+    w.dir = source.path;
+    w.recursive = source.recursive;
+    break;
   }
-  return std::nullopt;
+  if (options.traces_dir) w.dir = options.traces_dir;  // read like the first source reads its directory
+  return w;
 }
 
 // The daemon's durable state besides storage proper: which units it has
@@ -120,6 +127,7 @@ class Daemon {
   std::unique_ptr<DaemonState> state_;
   std::unique_ptr<MetricsServer> metrics_server_;
   std::optional<std::string> traces_dir_;
+  bool traces_recursive_ = true;
   std::string started_at_;
   uint64_t cycles_ = 0;
   std::optional<json> last_cycle_;
@@ -165,7 +173,9 @@ void Daemon::setup() {
   }
   state_ = std::make_unique<DaemonState>(plugins_.storage);
   state_->load(*dispatcher_);
-  traces_dir_ = traces_directory(ctx_, plugins_, options_);
+  const WatchedTraces watched = watched_traces(ctx_, plugins_, options_);
+  traces_dir_ = watched.dir;
+  traces_recursive_ = watched.recursive;
 
   describe_standard_metrics();
   if (options_.metrics_addr) {
@@ -252,7 +262,9 @@ void Daemon::dispatch(CycleResult& result, std::vector<Alert> alerts, bool trace
 void Daemon::cleanup(CycleResult& result) {
   if (traces_dir_ && retention_.traces.any_limit()) {
     try {
-      TraceRetentionResult r = apply_trace_retention(*traces_dir_, retention_.traces, false);
+      TraceRetentionPolicy policy = retention_.traces;
+      policy.recursive = traces_recursive_;  // never into subdirectories the source does not read
+      TraceRetentionResult r = apply_trace_retention(*traces_dir_, policy, false);
       for (const auto& rename : r.renamed) state_->cursor.follow(rename.from, rename.to);
       for (const auto& d : r.deleted) state_->cursor.forget(d.unit.locator);
       for (const auto& e : r.errors) result.errors.push_back("trace retention: " + e);

@@ -174,7 +174,7 @@ CacheMaintenance AnalysisCache::maintain() const {
     const std::string name = it->path().filename().string();
     const auto mtime = it->last_write_time(e2);
     if (e2) continue;
-    if (name.find(".tmp.") != std::string::npos) {
+    if (is_temp_file_name(name)) {  // left by a killed writer once old enough
       if (now - mtime > kStaleTemp && fs::remove(it->path(), e2)) ++m.temp_removed;
       continue;
     }
