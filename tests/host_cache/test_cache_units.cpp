@@ -229,6 +229,16 @@ TEST(ChunkEntryFormat, EveryFlippedByteIsRejected) {
   }
 }
 
+TEST(ChunkEntryFormat, HeaderAloneTellsTruncatedAndForeignFiles) {
+  const std::string bytes = encode_chunk_entry(sample_entry());
+  const std::string_view header = std::string_view(bytes).substr(0, kChunkEntryHeaderBytes);
+  EXPECT_TRUE(chunk_entry_header_fits(header, bytes.size()));
+  EXPECT_FALSE(chunk_entry_header_fits(header, bytes.size() - 1)) << "truncated";
+  EXPECT_FALSE(chunk_entry_header_fits(header, bytes.size() + 1)) << "extended";
+  EXPECT_FALSE(chunk_entry_header_fits(header.substr(0, 10), bytes.size())) << "shorter than a header";
+  EXPECT_FALSE(chunk_entry_header_fits("DFCHUNK0" + std::string(header.substr(8)), bytes.size())) << "other version";
+}
+
 TEST(ChunkEntryFormat, RejectsInconsistentContentWithAValidChecksum) {
   ChunkEntry e = sample_entry();
   e.facts.pop_back();  // facts no longer match the trace count

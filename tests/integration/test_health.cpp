@@ -1,7 +1,8 @@
 // `dashflow introspect health` through the real binary on good and tampered
 // data: a healthy installation exits 0; a damaged daemon status document or a
 // daemon that died without stopping degrades it; unusable storage makes it
-// unhealthy (exit 1). JSON output stays valid in every case.
+// unhealthy (exit 1); the analysis cache is described and its damage
+// degrades. JSON output stays valid in every case.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -100,4 +101,61 @@ TEST_F(Health, StorageThatIsAFileIsUnhealthyWithExitOne) {
   EXPECT_EQ(h.doc["level"], "unhealthy");
   EXPECT_EQ(h.component("storage")["level"], "unhealthy");
   EXPECT_FALSE(h.component("storage")["problems"].empty());
+}
+
+// The analysis cache: empty before a run, entries after one, then damaged by
+// hand (a truncated entry, a temp file of a killed run): degraded, never
+// unhealthy (the cache costs speed, never results); off when configured off.
+TEST_F(Health, TheCacheComponentReportsItsEntriesAndDamage) {
+  const std::string config = tmp / "cache.json";
+  auto write_config = [&](bool enabled) {
+    dashflow::test::write_file(config, json{{"cache", {{"enabled", enabled}, {"dir", tmp / "cache"}}}}.dump());
+  };
+  auto cache_component = [&] {
+    ProcessResult r = run_process({DASHFLOW_EXE, "--config", config, "introspect", "health", "--storage", store(),
+                                   "--traces", tmp / "traces", "--format", "json"}, tmp.path());
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    const json doc = json::parse(r.out);
+    for (const auto& c : doc["components"])
+      if (c["name"] == "cache") return c;
+    ADD_FAILURE() << "no cache component: " << r.out;
+    return json();
+  };
+  write_config(true);
+  json c = cache_component();
+  EXPECT_EQ(c["level"], "healthy") << c.dump(2);
+  EXPECT_NE(c["message"].get<std::string>().find("empty"), std::string::npos) << c.dump(2);
+  EXPECT_FALSE(fs::exists(tmp / "cache")) << "health must not create the cache directory";
+
+  // Files written a moment ago may still be written to: the cache stores only settled ones.
+  for (const auto& e : fs::recursive_directory_iterator(tmp / "traces"))
+    if (e.is_regular_file()) fs::last_write_time(e.path(), fs::file_time_type::clock::now() - std::chrono::hours(1));
+  ProcessResult r = run_process({DASHFLOW_EXE, "--config", config, "self-improve", "analyze", "--traces", tmp / "traces",
+                                 "--storage", store(), "--format", "json"}, tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  c = cache_component();
+  EXPECT_EQ(c["level"], "healthy") << c.dump(2);
+  ASSERT_GE(c["details"]["entries"].get<int>(), 1) << c.dump(2);
+  EXPECT_EQ(c["details"]["damaged"], 0);
+
+  const fs::path entries = fs::path(tmp / "cache") / "analysis-v1";
+  fs::path entry;
+  for (const auto& e : fs::directory_iterator(entries))
+    if (e.path().extension() == ".chunk") entry = e.path();
+  ASSERT_FALSE(entry.empty());
+  fs::resize_file(entry, fs::file_size(entry) / 2);  // torn by a crash
+  const fs::path temp = entries / (entry.filename().string() + ".tmp.99999.abc");
+  dashflow::test::write_file(temp.string(), "partial");
+  fs::last_write_time(temp, fs::file_time_type::clock::now() - std::chrono::hours(2));
+  c = cache_component();
+  EXPECT_EQ(c["level"], "degraded") << c.dump(2);
+  EXPECT_EQ(c["details"]["damaged"], 1) << c.dump(2);
+  EXPECT_EQ(c["details"]["stale_temp_files"], 1) << c.dump(2);
+  ASSERT_EQ(c["problems"].size(), 2u) << c.dump(2);
+  EXPECT_NE(c["problems"][0].get<std::string>().find("read again"), std::string::npos) << c.dump(2);
+
+  write_config(false);
+  c = cache_component();
+  EXPECT_EQ(c["level"], "healthy");
+  EXPECT_EQ(c["details"]["enabled"], false);
 }

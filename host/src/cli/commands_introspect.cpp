@@ -1,5 +1,5 @@
-// dashflow introspect health: storage, traces directory, plugins and the
-// daemon (from the status document it keeps in storage). Levels: healthy,
+// dashflow introspect health: storage, traces directory, plugins, the
+// analysis cache and the daemon (from the status document it keeps in storage). Levels: healthy,
 // degraded, unhealthy; exit 1 when unhealthy.
 #include <signal.h>
 
@@ -11,6 +11,7 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
 #include "dashflow/time.hpp"
+#include "pipeline/cache/analysis_cache.hpp"
 #include "pipeline/plugin_set.hpp"
 
 using nlohmann::json;
@@ -34,6 +35,7 @@ const char* level_name(Level l) {
 }
 
 struct Component {
+  explicit Component(std::string component) : name(std::move(component)) {}
   std::string name;
   Level level = Level::Healthy;
   std::string message;
@@ -136,6 +138,48 @@ Component check_plugins(CliContext& ctx) {
   return c;
 }
 
+// Read-only: an unusable cache costs speed (every trace is read again), never
+// results, so its problems degrade and never fail the check.
+Component check_cache(CliContext& ctx) {
+  Component c{"cache"};
+  CacheSettings settings;
+  try {
+    settings = CacheSettings::from_config(ctx.config().raw);
+  } catch (const std::exception& e) {
+    c.fail(e.what());
+    c.message = "bad 'cache' section in the config file";
+    return c;
+  }
+  if (!settings.enabled) {
+    c.message = "off (config cache.enabled is false)";
+    c.details = {{"enabled", false}};
+    return c;
+  }
+  const CacheInspection in = inspect_cache(settings);
+  c.details = {{"enabled", true},          {"dir", in.dir.string()},  {"entries", in.entries},
+               {"bytes", in.bytes},        {"max_bytes", settings.max_bytes}, {"damaged", in.damaged},
+               {"stale_temp_files", in.stale_temp}, {"last_snapshot", in.snapshot_present}};
+  if (!in.exists) {
+    c.message = in.dir.string() + ": empty (the next analyze fills it)";
+    return c;
+  }
+  if (!in.writable)
+    c.degrade(in.dir.string() + " is not writable: analyze reads every trace again; fix its permissions or set cache.dir");
+  if (in.damaged)
+    c.degrade(std::to_string(in.damaged) + " damaged entries (truncated or foreign files): their traces are read again "
+              "and the entries replaced");
+  if (in.stale_temp)
+    c.degrade(std::to_string(in.stale_temp) + " temp files left by killed runs (the next analyze removes them)");
+  if (in.bytes > settings.max_bytes)
+    c.degrade("entries take " + std::to_string(in.bytes >> 20) + " MiB, over cache.max_mb (" +
+              std::to_string(settings.max_bytes >> 20) + "); the next analyze evicts the least recently used");
+  if (in.snapshot_named && !in.snapshot_present)
+    c.degrade("the last run's snapshot is missing: the next re-run loads every chunk instead");
+  c.message = in.dir.string() + ": " + std::to_string(in.entries) + " entries, " + std::to_string(in.bytes >> 20) +
+              " of " + std::to_string(settings.max_bytes >> 20) + " MiB";
+  return c;
+}
+
 Component check_daemon(std::optional<PluginInstance<StorageBackend>>& storage) {
   Component c{"daemon"};
   if (!storage) {
@@ -195,6 +239,7 @@ int health(CliContext& ctx, const po::variables_map& vm) {
   components.push_back(check_storage(ctx, storage_dir, storage));
   components.push_back(check_traces(ctx, storage_dir, traces_dir));
   components.push_back(check_plugins(ctx));
+  components.push_back(check_cache(ctx));
   components.push_back(check_daemon(storage));
   Level overall = Level::Healthy;
   for (const auto& c : components) overall = std::max(overall, c.level);

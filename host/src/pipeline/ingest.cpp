@@ -335,8 +335,6 @@ bool IngestRun::load_chunk(ChunkJob& job, IngestPartial& total) {
   return true;
 }
 
-constexpr const char* kSnapshotNote = "last-run-snapshot";
-
 bool IngestRun::load_snapshot() {
   if (!cache_->contains(snapshot_key_)) return false;
   const auto t0 = std::chrono::steady_clock::now();
@@ -382,8 +380,8 @@ void IngestRun::store_snapshot(IngestPartial& all) {
   try {
     cache_->write(snapshot_key_, encode_chunk_entry(*entry));
     stats_.snapshot_saved = true;
-    const std::optional<std::string> previous = cache_->read_note(kSnapshotNote);
-    cache_->write_note(kSnapshotNote, snapshot_key_);
+    const std::optional<std::string> previous = cache_->read_note(kSnapshotNoteName);
+    cache_->write_note(kSnapshotNoteName, snapshot_key_);
     if (previous && *previous != snapshot_key_) cache_->remove(*previous);
   } catch (const std::exception& e) {
     if (!write_failure_logged_.exchange(true))
@@ -445,7 +443,7 @@ IngestResult IngestRun::run() {
   // The last run's snapshot is what an unchanged directory loads: on a cold
   // page cache, its reading overlaps the listing.
   if (cache_)
-    if (const auto last = cache_->read_note(kSnapshotNote); last && is_sha256_hex(*last)) cache_->prefetch(*last);
+    if (const auto last = cache_->read_note(kSnapshotNoteName); last && is_sha256_hex(*last)) cache_->prefetch(*last);
   list_units();
   spdlog::debug("ingest: {} trace units listed in {:.3f} s", units_.size(), seconds_since(t0));
   if (options_.keep_units)

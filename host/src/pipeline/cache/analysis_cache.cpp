@@ -14,6 +14,7 @@
 #include "dashflow/durable_file.hpp"
 #include "audit/sha256.hpp"
 #include "config/config.hpp"
+#include "pipeline/cache/chunk_entry.hpp"
 
 namespace dashflow::host {
 namespace fs = std::filesystem;
@@ -156,6 +157,42 @@ void AnalysisCache::touch(const std::string& key) const {
   // utimensat with UTIME_NOW for both times; failure only weakens LRU order.
   const struct timespec now[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
   (void)::utimensat(AT_FDCWD, path_of(key).c_str(), now, 0);
+}
+
+CacheInspection inspect_cache(const CacheSettings& settings) {
+  CacheInspection in;
+  in.dir = settings.dir / kEntryDir;
+  std::error_code ec;
+  in.exists = fs::is_directory(in.dir, ec);
+  if (!in.exists) return in;
+  in.writable = ::access(in.dir.c_str(), W_OK | X_OK) == 0;
+  const auto now = fs::file_time_type::clock::now();
+  for (fs::directory_iterator it(in.dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code e2;
+    if (!it->is_regular_file(e2)) continue;
+    const std::string name = it->path().filename().string();
+    if (is_temp_file_name(name)) {
+      const auto mtime = it->last_write_time(e2);
+      if (!e2 && now - mtime > kStaleTemp) ++in.stale_temp;
+      continue;
+    }
+    if (!is_entry_name(name)) continue;
+    ++in.entries;
+    const uint64_t size = it->file_size(e2);
+    in.bytes += size;
+    // The header alone: magic, and the payload length it announces against the file's size.
+    std::ifstream file(it->path(), std::ios::binary);
+    char header[kChunkEntryHeaderBytes];
+    if (!file.read(header, sizeof header) || !chunk_entry_header_fits(std::string_view(header, sizeof header), size))
+      ++in.damaged;
+  }
+  std::ifstream note(in.dir / kSnapshotNoteName);
+  std::string key;
+  if (note && std::getline(note, key) && is_sha256_hex(key)) {
+    in.snapshot_named = true;
+    in.snapshot_present = fs::is_regular_file(in.dir / (key + kEntrySuffix), ec);
+  }
+  return in;
 }
 
 CacheMaintenance AnalysisCache::maintain() const {

@@ -63,6 +63,23 @@ struct CacheMaintenance {
   uint64_t temp_removed = 0;
 };
 
+// The note beside the entries naming the last run's snapshot entry.
+inline constexpr const char* kSnapshotNoteName = "last-run-snapshot";
+
+// What `introspect health` reports about a cache directory, read without
+// changing anything (no directory created, nothing removed).
+struct CacheInspection {
+  std::filesystem::path dir;  // the entry directory
+  bool exists = false;
+  bool writable = false;
+  uint64_t entries = 0, bytes = 0;
+  uint64_t damaged = 0;         // entries whose header does not fit their size (read again when met)
+  uint64_t stale_temp = 0;      // temp files older than an hour (killed writers; maintenance removes them)
+  bool snapshot_named = false;  // the last run's snapshot is named in its note...
+  bool snapshot_present = false;  // ...and its entry exists
+};
+CacheInspection inspect_cache(const CacheSettings& settings);
+
 class AnalysisCache {
  public:
   // Creates the entry directory. Throws FileError naming it when it cannot.

@@ -9,7 +9,7 @@ namespace dashflow::host {
 namespace {
 
 constexpr std::string_view kMagic = "DFCHUNK1";
-constexpr size_t kHeader = 8 + 8 + 4;
+constexpr size_t kHeader = kChunkEntryHeaderBytes;
 constexpr size_t kFactBytes = 8 + 8 + 8 + 4 + 1;
 
 class Writer {
@@ -115,6 +115,11 @@ std::string encode_chunk_entry(const ChunkEntry& e) {
   out.u32(crc_of(payload));
   out.out().append(payload);
   return std::move(out.out());
+}
+
+bool chunk_entry_header_fits(std::string_view header, uint64_t file_size) {
+  if (header.size() < kHeader || header.substr(0, kMagic.size()) != kMagic || file_size < kHeader) return false;
+  return Reader(header.substr(kMagic.size(), 8)).u64() == file_size - kHeader;
 }
 
 ChunkEntry decode_chunk_entry(std::string_view bytes) {

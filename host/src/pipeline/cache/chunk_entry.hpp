@@ -62,6 +62,11 @@ struct ChunkEntry {
 };
 
 std::string encode_chunk_entry(const ChunkEntry& entry);
+
+// The fixed header (magic, payload length, CRC); enough to tell a truncated
+// or foreign file from an entry without reading it all.
+inline constexpr size_t kChunkEntryHeaderBytes = 8 + 8 + 4;
+bool chunk_entry_header_fits(std::string_view header, uint64_t file_size);
 // Throws ChunkEntryError saying what is wrong. The states view `bytes`,
 // which must outlive the entry.
 ChunkEntry decode_chunk_entry(std::string_view bytes);
