@@ -1,6 +1,6 @@
 // dashflow introspect health: storage, traces directory, plugins, the
-// analysis cache and the daemon (from the status document it keeps in storage). Levels: healthy,
-// degraded, unhealthy; exit 1 when unhealthy.
+// analysis cache and the daemon (from the status document it keeps in
+// storage). Levels: healthy, degraded, unhealthy; exit 1 when unhealthy.
 #include <signal.h>
 
 #include <algorithm>

@@ -39,9 +39,8 @@ constexpr const char* kAlertStateDocument = "state/alerts.json";  // dispatcher 
 void publish(const std::string& topic, const json& payload) { EventBus::global().publish(topic, payload.dump()); }
 
 // The directory the daemon watches and keeps within retention: --traces, or
-// the "path" of the pipeline's first trace source that has one.
-// The directory the daemon watches and cleans: --traces, else the first
-// trace source's "path"; walked as that source walks it (recursive or not).
+// the "path" of the pipeline's first trace source that has one; walked as
+// that source walks it (recursive or not).
 struct WatchedTraces {
   std::optional<std::string> dir;
   bool recursive = true;

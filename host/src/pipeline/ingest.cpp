@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <deque>
 #include <iterator>
-#include <limits>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -196,7 +195,7 @@ void IngestRun::plan_cached_source(size_t source, size_t begin, size_t end) {
   // unchanged directory computes one per chunk before it knows it has
   // nothing to read. Empty = not settled.
   std::vector<std::string> keys(ranges.size());
-  parallel_for(ranges.size(), hardware_threads(), [&](size_t k) {
+  parallel_for(ranges.size(), thread_count(), [&](size_t k) {
     const std::span<const TraceUnit> chunk_units = list.subspan(ranges[k].begin, ranges[k].size());
     const bool settled = std::all_of(chunk_units.begin(), chunk_units.end(), [&](const TraceUnit& u) {
       return u.mtime_ns > 0 && u.mtime_ns < settled_before;
@@ -226,10 +225,11 @@ void IngestRun::plan_cached_source(size_t source, size_t begin, size_t end) {
   // Many chunks to read (a first run): one work item each, read straight into
   // the chunk's partial. Few: split into batches so that every thread has
   // work, their partials merged into the chunk's.
-  const size_t batch = to_read.size() >= 4 * thread_count() ? std::numeric_limits<size_t>::max() : kReadBatch;
+  const bool whole_chunks = to_read.size() >= 4 * thread_count();
   for (ChunkJob* job : to_read) {
-    for (size_t b = job->begin; b < job->end; b += std::min(batch, job->end - b)) {
-      items_.push_back({WorkItem::Kind::Read, b, b + std::min(batch, job->end - b), job});
+    const size_t batch = whole_chunks ? job->end - job->begin : kReadBatch;
+    for (size_t b = job->begin; b < job->end; b += batch) {
+      items_.push_back({WorkItem::Kind::Read, b, std::min(b + batch, job->end), job});
       ++job->pending;
     }
   }
@@ -348,7 +348,7 @@ bool IngestRun::load_snapshot() {
     spdlog::debug("analysis cache: run snapshot decoded at {:.3f} s", seconds_since(t0));
     if (entry.key != snapshot_key_) throw std::runtime_error("entry was stored under another key");
     if (entry.units != units_.size()) throw std::runtime_error("entry covers another number of units");
-    part->load_entry(std::move(entry), hardware_threads());
+    part->load_entry(std::move(entry), thread_count());
   } catch (const std::exception& e) {
     spdlog::info("analysis cache: run snapshot {} unusable, using the chunk entries: {}", snapshot_key_.substr(0, 12),
                  e.what());

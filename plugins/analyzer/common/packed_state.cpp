@@ -1,6 +1,7 @@
 #include "dashflow_analyzers/packed_state.hpp"
 
 #include <bit>
+#include <cstring>
 #include <stdexcept>
 
 namespace dashflow::analyzers {

@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -34,6 +33,35 @@ void append_plugin(std::string& text, const char* role, const PluginIdentity& p)
 bool is_entry_name(const std::string& name) {
   return name.size() == 64 + std::string_view(kEntrySuffix).size() && name.ends_with(kEntrySuffix) &&
          is_sha256_hex(std::string_view(name).substr(0, 64));
+}
+
+// The entry directory's files that maintenance and inspection care about:
+// entries, and temp files of writers (what is neither is left alone).
+struct EntryDirFile {
+  fs::path path;
+  uint64_t bytes = 0;
+  fs::file_time_type mtime;
+};
+struct EntryDirScan {
+  std::vector<EntryDirFile> entries, temps;
+};
+
+EntryDirScan scan_entry_dir(const fs::path& dir) {
+  EntryDirScan scan;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code e2;
+    if (!it->is_regular_file(e2)) continue;
+    const std::string name = it->path().filename().string();
+    const bool temp = is_temp_file_name(name);
+    if (!temp && !is_entry_name(name)) continue;
+    EntryDirFile file{it->path(), it->file_size(e2), {}};
+    if (e2) continue;  // gone meanwhile
+    file.mtime = it->last_write_time(e2);
+    if (e2) continue;
+    (temp ? scan.temps : scan.entries).push_back(std::move(file));
+  }
+  return scan;
 }
 
 }  // namespace
@@ -166,24 +194,18 @@ CacheInspection inspect_cache(const CacheSettings& settings) {
   in.exists = fs::is_directory(in.dir, ec);
   if (!in.exists) return in;
   in.writable = ::access(in.dir.c_str(), W_OK | X_OK) == 0;
+  const EntryDirScan scan = scan_entry_dir(in.dir);
   const auto now = fs::file_time_type::clock::now();
-  for (fs::directory_iterator it(in.dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code e2;
-    if (!it->is_regular_file(e2)) continue;
-    const std::string name = it->path().filename().string();
-    if (is_temp_file_name(name)) {
-      const auto mtime = it->last_write_time(e2);
-      if (!e2 && now - mtime > kStaleTemp) ++in.stale_temp;
-      continue;
-    }
-    if (!is_entry_name(name)) continue;
+  for (const EntryDirFile& temp : scan.temps)
+    if (now - temp.mtime > kStaleTemp) ++in.stale_temp;
+  for (const EntryDirFile& entry : scan.entries) {
     ++in.entries;
-    const uint64_t size = it->file_size(e2);
-    in.bytes += size;
+    in.bytes += entry.bytes;
     // The header alone: magic, and the payload length it announces against the file's size.
-    std::ifstream file(it->path(), std::ios::binary);
+    std::ifstream file(entry.path, std::ios::binary);
     char header[kChunkEntryHeaderBytes];
-    if (!file.read(header, sizeof header) || !chunk_entry_header_fits(std::string_view(header, sizeof header), size))
+    if (!file.read(header, sizeof header) ||
+        !chunk_entry_header_fits(std::string_view(header, sizeof header), entry.bytes))
       ++in.damaged;
   }
   std::ifstream note(in.dir / kSnapshotNoteName);
@@ -196,33 +218,18 @@ CacheInspection inspect_cache(const CacheSettings& settings) {
 }
 
 CacheMaintenance AnalysisCache::maintain() const {
-  struct Entry {
-    fs::path path;
-    uint64_t bytes;
-    fs::file_time_type used;
-  };
   CacheMaintenance m;
-  std::vector<Entry> entries;
+  EntryDirScan scan = scan_entry_dir(dir_);
   const auto now = fs::file_time_type::clock::now();
-  std::error_code ec;
-  for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code e2;
-    if (!it->is_regular_file(e2)) continue;
-    const std::string name = it->path().filename().string();
-    const auto mtime = it->last_write_time(e2);
-    if (e2) continue;
-    if (is_temp_file_name(name)) {  // left by a killed writer once old enough
-      if (now - mtime > kStaleTemp && fs::remove(it->path(), e2)) ++m.temp_removed;
-      continue;
-    }
-    if (!is_entry_name(name)) continue;
-    const uint64_t size = it->file_size(e2);
-    if (e2) continue;
-    entries.push_back({it->path(), size, mtime});
-    m.bytes += size;
+  for (const EntryDirFile& temp : scan.temps) {  // left by a killed writer once old enough
+    std::error_code ec;
+    if (now - temp.mtime > kStaleTemp && fs::remove(temp.path, ec)) ++m.temp_removed;
   }
+  std::vector<EntryDirFile>& entries = scan.entries;
+  for (const EntryDirFile& e : entries) m.bytes += e.bytes;
   if (m.bytes > max_bytes_) {
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.used < b.used; });
+    std::sort(entries.begin(), entries.end(),
+              [](const EntryDirFile& a, const EntryDirFile& b) { return a.mtime < b.mtime; });  // least recently used first
     const uint64_t target = max_bytes_ / 10 * 9;
     for (const auto& e : entries) {
       if (m.bytes <= target) break;

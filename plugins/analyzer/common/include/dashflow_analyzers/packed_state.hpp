@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,7 +48,6 @@ class PackedReader {
  public:
   PackedReader(std::string_view bytes, std::string what) : rest_(bytes), what_(std::move(what)) {}
   std::vector<uint32_t> u32s(uint64_t count, const std::string& field);
-  size_t remaining() const { return rest_.size(); }
   // Throws when bytes are left over after the last value.
   void expect_end() const;
 
