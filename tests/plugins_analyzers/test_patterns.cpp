@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <memory>
 
 #include "dashflow/ids.hpp"
 #include "patterns.hpp"
@@ -85,6 +87,36 @@ TEST(Patterns, DegradationTiesOnStartedAtUseFileName) {
                                                                 {"b.json", 100}, {"a.json", 100}, {"c.json", 100}};
   for (const auto& [name, ms] : files) inputs.push_back(Input{make_trace({{"n", ms}}), origin(name, 0)});
   EXPECT_NE(find_pattern(patterns_of(inputs), "degradation:overall"), nullptr);
+}
+
+TEST(Patterns, FileNameTiesHoldAcrossMergedAndReloadedStates) {
+  // 200 traces without started_at (more names than one restart interval of
+  // the front-coded names), read in reverse, split over three states that
+  // are saved, loaded and merged: the file names still order the halves.
+  // The names differ only at the end, so only their full comparison does.
+  const PatternsAnalyzer analyzer(PatternsConfig{});
+  std::vector<Input> inputs;
+  for (int i = 0; i < 200; ++i) {
+    char name[64];
+    std::snprintf(name, sizeof name, "/srv/agent/traces/2026-12-05/run-%05d.json", i);
+    inputs.push_back(Input{make_trace({{"n", i < 100 ? 100u : 300u}}), origin(name, 0)});
+  }
+  std::reverse(inputs.begin(), inputs.end());
+  std::vector<std::unique_ptr<AnalyzerState>> parts;
+  for (size_t begin : {0u, 70u, 131u}) {
+    auto state = analyzer.make_state();
+    const size_t end = begin == 0 ? 70 : begin == 70 ? 131 : 200;
+    for (size_t i = begin; i < end; ++i) analyzer.consume(*state, inputs[i].trace, inputs[i].origin);
+    parts.push_back(analyzer.load_state(analyzer.save_state(*state)));
+  }
+  analyzer.merge(*parts[2], *parts[0]);
+  analyzer.merge(*parts[2], *parts[1]);
+  const auto reloaded = analyzer.load_state(analyzer.save_state(*parts[2]));
+  const auto out = analyzer.finish(*reloaded, AnalysisContext{});
+  const auto* d = find_pattern(out.patterns, "degradation:overall");
+  ASSERT_NE(d, nullptr);
+  EXPECT_NE(d->description.find("mean 100.0ms in the earlier 100 traces, 300.0ms in the later 100"), std::string::npos)
+      << d->description;
 }
 
 TEST(Patterns, DegradationThresholds) {

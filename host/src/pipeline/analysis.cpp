@@ -159,6 +159,11 @@ void review_plans(PluginSet& plugins, IntrospectionReport& report, std::vector<E
 
 AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
   const auto started = std::chrono::steady_clock::now();
+  // Where a slow run spends its time, with --log-level debug.
+  auto phase_done = [&](const char* what) {
+    spdlog::debug("analysis: {} at {:.3f} s", what,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  };
   AnalyzeOutcome out;
   IntrospectionReport& report = out.report;
   report.id = new_uuid_v4();
@@ -252,6 +257,7 @@ AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
         report.plugin_failures.push_back({e.plugin, e.stage, e.detail});
       }
     }
+    phase_done("findings made");
     report.capability_gaps = merge_gaps(std::move(gaps));
     for (const auto& g : report.capability_gaps)
       report.citations.insert(report.citations.end(), g.evidence.begin(), g.evidence.end());
@@ -278,6 +284,7 @@ AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
         report.plugin_failures.push_back({e.plugin, e.stage, e.detail});
       }
     }
+    phase_done("plans generated");
     if (request.depth == AnalysisDepth::DeepAnalysis) review_plans(plugins, report, plans);
 
     // 5. Store plans: an open plan with the same fingerprint is updated, not duplicated.
@@ -299,6 +306,7 @@ AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
       }
     }
 
+    phase_done("plans stored");
     // 6. Hypotheses: evaluate the active ones on traces newer than them, then add new ones.
     std::vector<Hypothesis> active;
     try {
@@ -351,6 +359,7 @@ AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
     }
   }
 
+  if (request.depth != AnalysisDepth::Metrics) phase_done("hypotheses stored");
   // 7. Save the report, then meta-analysis over the stored history (it includes this report).
   try {
     if (plugins.redaction) plugins.redaction->apply_to(report, "report");
@@ -384,6 +393,7 @@ AnalyzeOutcome run_analysis(PluginSet& plugins, const AnalyzeRequest& request) {
     }
   }
 
+  phase_done("report and meta-analysis stored");
   auto& m = MetricsRegistry::global();
   m.counter_add("dashflow_analysis_runs_total", {{"depth", to_string(request.depth)}});
   size_t created = 0;

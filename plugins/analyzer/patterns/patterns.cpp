@@ -34,15 +34,17 @@ AnalysisOutput PatternsAnalyzer::finish(const AnalyzerState& state, const Analys
   return out;
 }
 
-// Saved state (version 2): a JSON head (the tables, and how many samples
-// follow), then the samples as packed records (dashflow_analyzers/packed_state.hpp).
-constexpr int kStateVersion = 2;
+// Saved state (version 3): a JSON head (the tables, how many source names
+// and samples follow), then the front-coded names and the samples as packed
+// records (dashflow_analyzers/packed_state.hpp).
+constexpr int kStateVersion = 3;
 
 std::string PatternsAnalyzer::save_state(const AnalyzerState& state) const {
   const auto& s = dynamic_cast<const PatternsState&>(state);
   json j = s.to_json();
   j["samples"] = s.samples.size();
   j["sources"] = s.samples.source_count();
+  j["source_bytes"] = s.samples.source_name_bytes();
   std::string text = packed_state_head(std::move(j), kPatternsId, kStateVersion);
   s.samples.append_packed(text);
   return text;
@@ -52,8 +54,9 @@ std::unique_ptr<AnalyzerState> PatternsAnalyzer::load_state(std::string_view tex
   const PackedStateText parts = split_packed_state(text, kPatternsId, kStateVersion);
   auto state = std::make_unique<PatternsState>();
   state->load_json(parts.head);
-  const uint64_t samples = parts.head.at("samples").get<uint64_t>(), sources = parts.head.at("sources").get<uint64_t>();
-  if (state->samples.load_packed(parts.packed, sources, samples) != parts.packed.size())
+  const uint64_t samples = parts.head.at("samples").get<uint64_t>(), sources = parts.head.at("sources").get<uint64_t>(),
+                 source_bytes = parts.head.at("source_bytes").get<uint64_t>();
+  if (state->samples.load_packed(parts.packed, sources, source_bytes, samples) != parts.packed.size())
     throw std::runtime_error("patterns state: bytes after the last sample");
   return state;
 }

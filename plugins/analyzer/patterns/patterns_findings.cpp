@@ -51,10 +51,9 @@ std::vector<DetectedPattern> degradation_patterns(const PatternsState& state, co
   std::vector<DetectedPattern> out;
   const size_t n = state.samples.size();
   if (n == 0 || n < config.min_degradation_traces) return out;
-  const auto ordered = state.samples.in_time_order();
   const size_t mid = n / 2;
-  uint64_t first_sum = 0, second_sum = 0;
-  for (size_t i = 0; i < n; ++i) (i < mid ? first_sum : second_sum) += ordered[i].duration_ms;
+  const uint64_t first_sum = state.samples.earliest_duration_sum(mid);
+  const uint64_t second_sum = state.samples.earliest_duration_sum(n) - first_sum;
   const double first = static_cast<double>(first_sum) / static_cast<double>(mid);
   const double second = static_cast<double>(second_sum) / static_cast<double>(n - mid);
   if (!(first > 0 && second > config.degradation_factor * first)) return out;

@@ -6,7 +6,7 @@
 DASHFLOW_PLUGIN(dashflow::analyzers::PatternsAnalyzer, R"json({
   "id": "patterns",
   "kind": "analyzer",
-  "version": "1.1.0",
+  "version": "1.2.0",
   "description": "Detects recurring errors, performance degradation over time, dominant and rare flows, token outliers and timeouts",
   "config_schema": {
     "type": "object",
