@@ -1,6 +1,7 @@
 // `dashflow introspect health` through the real binary on good and tampered
-// data: a healthy installation exits 0; a damaged daemon status document or a
-// daemon that died without stopping degrades it; unusable storage makes it
+// data: a healthy installation exits 0; a damaged daemon status document, a
+// daemon that died without stopping or a storage not created yet degrades
+// it (and the check creates nothing); unusable storage makes it
 // unhealthy (exit 1); the analysis cache is described and its damage
 // degrades. JSON output stays valid in every case.
 #include <gtest/gtest.h>
@@ -101,6 +102,22 @@ TEST_F(Health, StorageThatIsAFileIsUnhealthyWithExitOne) {
   EXPECT_EQ(h.doc["level"], "unhealthy");
   EXPECT_EQ(h.component("storage")["level"], "unhealthy");
   EXPECT_FALSE(h.component("storage")["problems"].empty());
+}
+
+// A check only looks: a storage directory that does not exist yet is
+// reported (degraded: the first analyze creates it), and is still absent
+// afterwards; so is every parent that was missing.
+TEST_F(Health, AMissingStorageIsReportedAndNotCreated) {
+  const std::string missing = (fs::path(tmp / "not-yet") / "store").string();
+  Result h = health(missing);
+  EXPECT_EQ(h.exit_code, 0) << h.doc.dump(2);
+  const json storage = h.component("storage");
+  EXPECT_EQ(storage["level"], "degraded") << h.doc.dump(2);
+  ASSERT_FALSE(storage["problems"].empty()) << storage.dump(2);
+  EXPECT_NE(storage["problems"][0].get<std::string>().find("does not exist yet"), std::string::npos) << storage.dump(2);
+  EXPECT_EQ(h.component("traces")["details"]["units"], 10);
+  EXPECT_EQ(h.component("daemon")["details"]["state"], "never-started") << h.doc.dump(2);
+  EXPECT_FALSE(fs::exists(tmp / "not-yet")) << "introspect health created the storage directory";
 }
 
 // The analysis cache: empty before a run, entries after one, then damaged by

@@ -56,7 +56,7 @@ Component check_storage(CliContext& ctx, const std::optional<std::string>& dir,
                         std::optional<PluginInstance<StorageBackend>>& storage) {
   Component c{"storage"};
   try {
-    storage = open_storage(ctx, dir);
+    storage = open_storage_to_look(ctx, dir);  // a check creates nothing
     c.details["location"] = (*storage)->location();
     StorageHealth h = storage->call("health", [](StorageBackend& s) { return s.health(); });
     StorageStatistics st = storage->call("stats", [](StorageBackend& s) { return s.stats(); });
@@ -87,6 +87,7 @@ Component check_traces(CliContext& ctx, const std::optional<std::string>& storag
   Component c{"traces"};
   try {
     PluginSetOptions what;
+    what.storage = false;
     what.analyzers = false;
     what.planners = false;
     PluginSet set = build_plugin_set(ctx, {storage_dir, traces_dir, ""}, what);

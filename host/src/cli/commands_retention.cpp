@@ -100,13 +100,9 @@ std::vector<TraceTarget> trace_targets(CliContext& ctx, const po::variables_map&
   return unique;
 }
 
-// The storage plugin without initialize(): a dry run must not create it.
+// A dry run must not create the storage.
 PluginInstance<StorageBackend> storage_for(CliContext& ctx, const std::optional<std::string>& dir, bool dry_run) {
-  if (!dry_run) return open_storage(ctx, dir);
-  const Config& config = ctx.config();
-  json storage_config = config.storage.config.is_object() ? config.storage.config : json::object();
-  if (dir) storage_config["path"] = *dir;
-  return ctx.registry().create_as<StorageBackend>(config.storage.plugin, storage_config);
+  return dry_run ? open_storage_to_look(ctx, dir) : open_storage(ctx, dir);
 }
 
 // ---------------------------------------------------------------- JSON

@@ -54,11 +54,15 @@ std::vector<std::string> sorted_unique(std::vector<std::string> v) {
 
 }  // namespace
 
-PluginInstance<StorageBackend> open_storage(CliContext& ctx, const std::optional<std::string>& storage_dir) {
+PluginInstance<StorageBackend> open_storage_to_look(CliContext& ctx, const std::optional<std::string>& storage_dir) {
   const Config& config = ctx.config();
   nlohmann::json storage_config = config.storage.config.is_object() ? config.storage.config : nlohmann::json::object();
   if (storage_dir) storage_config["path"] = *storage_dir;
-  auto storage = ctx.registry().create_as<StorageBackend>(config.storage.plugin, storage_config);
+  return ctx.registry().create_as<StorageBackend>(config.storage.plugin, storage_config);
+}
+
+PluginInstance<StorageBackend> open_storage(CliContext& ctx, const std::optional<std::string>& storage_dir) {
+  auto storage = open_storage_to_look(ctx, storage_dir);
   storage.call("initialize", [](StorageBackend& s) { s.initialize(); });
   return storage;
 }
@@ -69,7 +73,7 @@ PluginSet build_plugin_set(CliContext& ctx, const PipelineOverrides& overrides, 
   set.redaction = make_redaction_gate(config.raw);
   set.pipeline = &config.pipeline(overrides.pipeline.empty() ? config.default_pipeline : overrides.pipeline);
   const PipelineConfig& p = *set.pipeline;
-  set.storage = open_storage(ctx, overrides.storage_dir);
+  if (what.storage) set.storage = open_storage(ctx, overrides.storage_dir);
 
   if (what.analyzers) {
     if (p.all_analyzers) {

@@ -34,8 +34,12 @@ struct PluginSet {
 
 // Storage only (for plans/approve/reports ...). Throws on failure.
 PluginInstance<StorageBackend> open_storage(CliContext& ctx, const std::optional<std::string>& storage_dir);
+// The storage plugin without initialize(), which creates and repairs: for
+// looking only (health, dry runs), which must not create or change it.
+PluginInstance<StorageBackend> open_storage_to_look(CliContext& ctx, const std::optional<std::string>& storage_dir);
 
 struct PluginSetOptions {
+  bool storage = true;  // false: PluginSet::storage stays empty (callers that only list traces)
   bool analyzers = true;
   bool planners = true;
   bool reviewers = false;

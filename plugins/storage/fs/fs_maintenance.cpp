@@ -90,6 +90,13 @@ StorageStatistics FsStorage::stats() {
 StorageHealth FsStorage::health() {
   StorageHealth h;
   std::error_code ec;
+  if (fs::exists(fs::symlink_status(root_, ec)) && !fs::is_directory(root_, ec)) {
+    h.writable = false;
+    h.level = StorageHealth::Level::Critical;
+    h.warnings.push_back("Storage " + root_.string() +
+                         " exists but is not a directory; move it away or set the storage 'path' elsewhere");
+    return h;
+  }
   if (!fs::is_directory(root_, ec)) {
     fs::path parent = fs::absolute(root_, ec).parent_path();
     while (!parent.empty() && !fs::exists(parent, ec) && parent != parent.parent_path()) parent = parent.parent_path();

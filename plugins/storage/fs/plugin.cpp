@@ -5,7 +5,7 @@
 DASHFLOW_PLUGIN(dashflow::fsstore::FsStorage, R"json({
   "id": "fs",
   "kind": "storage",
-  "version": "1.0.0",
+  "version": "1.0.1",
   "description": "Local file-system storage in DashFlow's introspection layout: atomic writes, advisory locking, checked plan transitions, crash repair",
   "config_schema": {
     "type": "object",
