@@ -423,7 +423,7 @@ int Daemon::run() {
 
   std::unique_ptr<TraceWatcher> watcher;
   if (!options_.once) {
-    watcher = std::make_unique<TraceWatcher>(traces_dir_.value_or(""), settings_.debounce);
+    watcher = std::make_unique<TraceWatcher>(traces_dir_.value_or(""), traces_recursive_, settings_.debounce);
     if (!watcher->watching()) spdlog::info("daemon: {}; cycles run on the interval only", watcher->problem());
   }
   CycleResult last;

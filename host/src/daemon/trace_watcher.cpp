@@ -30,8 +30,8 @@ bool is_trace_name(const char* name) {
 
 }  // namespace
 
-TraceWatcher::TraceWatcher(std::string directory, std::chrono::milliseconds debounce)
-    : directory_(std::move(directory)), debounce_(debounce) {
+TraceWatcher::TraceWatcher(std::string directory, bool recursive, std::chrono::milliseconds debounce)
+    : directory_(std::move(directory)), recursive_(recursive), debounce_(debounce) {
   fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd_ < 0) {
     problem_ = std::string("inotify unavailable (") + std::strerror(errno) + "): new traces are picked up every interval";
@@ -58,6 +58,7 @@ void TraceWatcher::add_tree(const std::string& directory) {
     return;
   }
   watches_[wd] = directory;
+  if (!recursive_) return;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(directory, ec)) {
     std::error_code e2;
@@ -81,9 +82,12 @@ bool TraceWatcher::drain() {
       auto dir = watches_.find(event->wd);
       if (dir == watches_.end() || event->len == 0) continue;
       const std::string path = dir->second + "/" + event->name;
-      if ((event->mask & IN_ISDIR) && (event->mask & (IN_CREATE | IN_MOVED_TO))) {
-        add_tree(path);
-        relevant = true;  // files may have landed before the watch existed
+      if (event->mask & IN_ISDIR) {
+        // A subdirectory matters only to a source that reads subdirectories.
+        if (recursive_ && (event->mask & (IN_CREATE | IN_MOVED_TO))) {
+          add_tree(path);
+          relevant = true;  // files may have landed before the watch existed
+        }
       } else if ((event->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && is_trace_name(event->name)) {
         relevant = true;
       }
