@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -78,18 +77,6 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
 
 ProcessResult run_shell(const std::string& command, const std::string& cwd, int timeout_seconds) {
   return run_process({"/bin/sh", "-c", command}, cwd, {}, timeout_seconds);
-}
-
-TempDir::TempDir() {
-  std::random_device rd;
-  path_ = (std::filesystem::temp_directory_path() / ("dashflow-test-" + std::to_string(getpid()) + "-" +
-                                                      std::to_string(rd()))).string();
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
 }
 
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const std::string& cwd,

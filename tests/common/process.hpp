@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"  // TempDir: most tests run their processes in one
+
 namespace dashflow::test {
 
 struct ProcessResult {
@@ -21,20 +23,6 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
 
 // Runs `sh -c command` in cwd.
 ProcessResult run_shell(const std::string& command, const std::string& cwd = "", int timeout_seconds = 600);
-
-// A fresh directory under the system temp dir, removed by the destructor.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 // A program running in the background (daemons, servers), stdout and stderr
 // going to files so a test can poll them while it runs. Killed (SIGKILL) by

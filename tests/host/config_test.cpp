@@ -12,7 +12,7 @@ using dashflow::host::ConfigFileError;
 using dashflow::host::default_config;
 using dashflow::host::load_config;
 using dashflow::host::load_config_file;
-using hosttest::TempDir;
+using dashflow::test::TempDir;
 using hosttest::write_file;
 namespace fs = std::filesystem;
 

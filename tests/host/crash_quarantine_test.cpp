@@ -8,8 +8,8 @@
 
 #include "host_test_support.hpp"
 
+using dashflow::test::TempDir;
 using hosttest::RunResult;
-using hosttest::TempDir;
 using hosttest::write_file;
 using nlohmann::json;
 namespace fs = std::filesystem;

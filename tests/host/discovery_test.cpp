@@ -16,7 +16,7 @@ using dashflow::host::host_abi_string;
 using dashflow::host::inspect_plugin_file;
 using dashflow::host::plugin_search_path;
 using dashflow::host::PluginCandidate;
-using hosttest::TempDir;
+using dashflow::test::TempDir;
 using hosttest::write_file;
 namespace fs = std::filesystem;
 using St = PluginCandidate::Status;

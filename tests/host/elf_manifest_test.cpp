@@ -15,7 +15,7 @@ using dashflow::host::ManifestReadResult;
 using dashflow::host::parse_manifest;
 using dashflow::host::read_embedded_manifest;
 using dashflow::host::read_needed_libraries;
-using hosttest::TempDir;
+using dashflow::test::TempDir;
 using hosttest::write_file;
 namespace fs = std::filesystem;
 using Status = ManifestReadResult::Status;

@@ -1,5 +1,5 @@
-// Helpers for the host tests: temporary directories, files, the paths of the
-// test plugins, and running the real dashflow binary with captured output.
+// Helpers for the host tests: files, the paths of the test plugins, and
+// running the real dashflow binary with captured output.
 #pragma once
 
 #include <fcntl.h>
@@ -21,36 +21,13 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"
+
 extern char** environ;
 
 namespace hosttest {
 
 namespace fs = std::filesystem;
-
-// A fresh directory under $TMPDIR (mode 0700), removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "dashflow-hosttest-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    // Undo chmod/chown games so removal works.
-    for (auto it = fs::recursive_directory_iterator(path_, ec); !ec && it != fs::recursive_directory_iterator(); ++it)
-      ::chmod(it->path().c_str(), 0700);
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  std::string str() const { return path_.string(); }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
 
 inline void write_file(const fs::path& path, const std::string& content) {
   fs::create_directories(path.parent_path());

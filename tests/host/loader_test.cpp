@@ -21,7 +21,7 @@ using dashflow::host::PluginConfigError;
 using dashflow::host::PluginInstance;
 using dashflow::host::PluginLoadError;
 using dashflow::host::PluginRegistry;
-using hosttest::TempDir;
+using dashflow::test::TempDir;
 using nlohmann::json;
 namespace fs = std::filesystem;
 

@@ -2,7 +2,6 @@
 // resolved notices, per-sink minimum severity, failing sinks, saved state,
 // concurrency, and real sink plugins behind PluginInstance.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <atomic>
 #include <filesystem>
@@ -15,6 +14,7 @@
 #include "dashflow/json.hpp"
 #include "plugin/discovery.hpp"
 #include "plugin/registry.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
@@ -398,9 +398,7 @@ TEST(AlertDispatcher, DrivesRealSinkPluginsThroughPluginInstance) {
   const std::string file_so = std::string(DASHFLOW_PLUGIN_DIR) + "/dashflow-alert-file.so";
   const std::string webhook_so = std::string(DASHFLOW_PLUGIN_DIR) + "/dashflow-alert-webhook.so";
   if (!fs::exists(file_so) || !fs::exists(webhook_so)) GTEST_SKIP() << "sink plugins not built";
-  std::string tmpl = (fs::temp_directory_path() / "dashflow-dispatch-XXXXXX").string();
-  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-  const fs::path dir = tmpl;
+  const dashflow::test::TempDir dir;
 
   dashflow::host::DiscoveryResult d;
   d.candidates.push_back(dashflow::host::inspect_plugin_file(file_so));
@@ -431,8 +429,6 @@ TEST(AlertDispatcher, DrivesRealSinkPluginsThroughPluginInstance) {
   EXPECT_EQ(written.labels.at("node"), "fetch");
   EXPECT_EQ(written.fingerprint, dashflow::host::alert_fingerprint(alert("fetch")));
   EXPECT_FALSE(std::getline(in, line));
-  std::error_code ec;
-  fs::remove_all(dir, ec);
 }
 
 }  // namespace

@@ -198,7 +198,7 @@ TEST(Keys, FileIdentityFollowsTheFile) {
   EXPECT_EQ(file_identity(lib), first);
   dashflow::test::write_file(lib, "v2 longer");
   EXPECT_NE(file_identity(lib), first) << "a rebuilt plugin invalidates its entries";
-  EXPECT_EQ(file_identity(tmp / "missing.so"), tmp / "missing.so");
+  EXPECT_EQ(file_identity(tmp / "missing.so"), (tmp / "missing.so").string());
 }
 
 // ---------------------------------------------------------------- entry format

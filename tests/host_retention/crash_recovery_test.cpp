@@ -57,12 +57,12 @@ TEST(TraceRetentionRepair, BothExistWithTheSameBytesKeepsTheGz) {
   EXPECT_FALSE(fs::exists(dir / "x.json"));
   EXPECT_EQ(gunzip_file(dir / "x.json.gz"), trace_text(1));
   ASSERT_EQ(r.repaired.size(), 1u);
-  EXPECT_EQ(r.repaired[0].removed, dir / "x.json");
-  EXPECT_EQ(r.repaired[0].kept, dir / "x.json.gz");
+  EXPECT_EQ(r.repaired[0].removed, (dir / "x.json").string());
+  EXPECT_EQ(r.repaired[0].kept, (dir / "x.json.gz").string());
   // The cursor follows: x.json is now x.json.gz.
   ASSERT_EQ(r.renamed.size(), 1u);
   EXPECT_EQ(r.renamed[0].from, original);
-  EXPECT_EQ(r.renamed[0].to.locator, dir / "x.json.gz");
+  EXPECT_EQ(r.renamed[0].to.locator, (dir / "x.json.gz").string());
   EXPECT_EQ(r.files_after, 1u);
 }
 
@@ -76,8 +76,8 @@ TEST(TraceRetentionRepair, BothExistWithACorruptGzKeepsTheOriginal) {
   const TraceRetentionResult r = apply_trace_retention(dir.path(), policy, false);
   EXPECT_TRUE(r.errors.empty()) << r.errors.front();
   ASSERT_EQ(r.repaired.size(), 1u);
-  EXPECT_EQ(r.repaired[0].removed, dir / "x.json.gz");
-  EXPECT_EQ(r.repaired[0].kept, dir / "x.json");
+  EXPECT_EQ(r.repaired[0].removed, (dir / "x.json.gz").string());
+  EXPECT_EQ(r.repaired[0].kept, (dir / "x.json").string());
   EXPECT_NE(r.repaired[0].why.find("truncated"), std::string::npos) << r.repaired[0].why;
   // ... and x.json is compressed again properly in the same run.
   ASSERT_EQ(r.compressed.size(), 1u);

@@ -62,7 +62,7 @@ TEST(TraceRetentionCompress, OnlyOlderThanThePolicyAndNeverGzAgain) {
   policy.compress_after_days = 7;
   const TraceRetentionResult r = apply_trace_retention(dir.path(), policy, false);
   ASSERT_EQ(r.compressed.size(), 1u);
-  EXPECT_EQ(r.compressed[0].from.locator, dir / "old.json");
+  EXPECT_EQ(r.compressed[0].from.locator, (dir / "old.json").string());
   EXPECT_TRUE(fs::exists(dir / "young.json"));
   EXPECT_TRUE(fs::exists(dir / "notes.txt"));
   EXPECT_EQ(gunzip_file(dir / "done.json.gz"), trace_text(3));
@@ -82,7 +82,7 @@ TEST(TraceRetentionCompress, SubdirectoriesFollowTheRecursiveSetting) {
   policy.recursive = true;
   r = apply_trace_retention(dir.path(), policy, false);
   ASSERT_EQ(r.compressed.size(), 1u);
-  EXPECT_EQ(r.compressed[0].from.locator, dir.path() + "/2025/12/deep.json");
+  EXPECT_EQ(r.compressed[0].from.locator, dir.str() + "/2025/12/deep.json");
   EXPECT_EQ(gunzip_file(dir / "2025/12/deep.json.gz"), trace_text(2));
   EXPECT_TRUE(fs::exists(dir / ".hidden/skip.json"));  // hidden directories are not traces
 }
@@ -93,11 +93,11 @@ TEST(TraceRetentionCompress, LocatorsMatchTheTraceSourceSpelling) {
   TraceRetentionPolicy policy = pinned_policy();
   policy.compress_after_days = 1;
   // A trailing slash in the configured path does not change the locators.
-  const TraceRetentionResult r = apply_trace_retention(dir.path() + "//", policy, false);
+  const TraceRetentionResult r = apply_trace_retention(dir.str() + "//", policy, false);
   ASSERT_EQ(r.renamed.size(), 1u);
-  EXPECT_EQ(r.dir, dir.path());
-  EXPECT_EQ(r.renamed[0].from.locator, dir.path() + "/a.json");
-  EXPECT_EQ(r.renamed[0].to.locator, dir.path() + "/a.json.gz");
+  EXPECT_EQ(r.dir, dir.str());
+  EXPECT_EQ(r.renamed[0].from.locator, dir.str() + "/a.json");
+  EXPECT_EQ(r.renamed[0].to.locator, dir.str() + "/a.json.gz");
 }
 
 TEST(TraceRetentionDelete, ByAgeOldestFirstAndAgeSurvivesCompression) {
@@ -115,7 +115,7 @@ TEST(TraceRetentionDelete, ByAgeOldestFirstAndAgeSurvivesCompression) {
   EXPECT_EQ(r.deleted_count(DeleteReason::Age), 2u);
   // Deleted by age rather than compressed first.
   ASSERT_EQ(r.compressed.size(), 1u);
-  EXPECT_EQ(r.compressed[0].from.locator, dir / "d20.json");
+  EXPECT_EQ(r.compressed[0].from.locator, (dir / "d20.json").string());
 
   // Eleven days later the trace compressed at day 20 is 31 days old: its age
   // counts from the trace's own mtime, not from the compression.
@@ -319,10 +319,10 @@ TEST(TraceRetentionResultJson, ListsEverythingWithBytes) {
   policy.delete_after_days = 30;
   const json j = apply_trace_retention(dir.path(), policy, false).to_json();
   EXPECT_EQ(j["compressed_count"], 1);
-  EXPECT_EQ(j["compressed"][0]["from"], dir / "mid.json");
-  EXPECT_EQ(j["compressed"][0]["to"], dir / "mid.json.gz");
+  EXPECT_EQ(j["compressed"][0]["from"], (dir / "mid.json").string());
+  EXPECT_EQ(j["compressed"][0]["to"], (dir / "mid.json.gz").string());
   EXPECT_EQ(j["compressed"][0]["bytes_before"], trace_text(2).size());
-  EXPECT_EQ(j["deleted"][0]["path"], dir / "old.json");
+  EXPECT_EQ(j["deleted"][0]["path"], (dir / "old.json").string());
   EXPECT_EQ(j["deleted"][0]["bytes"], trace_text(1).size());
   EXPECT_EQ(j["deleted"][0]["reason"], "age");
   EXPECT_EQ(j["deleted_for_age"], 1);

@@ -12,9 +12,11 @@
 #include <set>
 
 #include "corpus.hpp"
+#include "dashflow_cli.hpp"
 #include "process.hpp"
 
 namespace fs = std::filesystem;
+using dashflow::test::dashflow_json;
 using dashflow::test::ProcessResult;
 using dashflow::test::run_process;
 using dashflow::test::TempDir;
@@ -31,25 +33,18 @@ class AnalyzeE2E : public ::testing::Test {
   std::string store() const { return tmp / "store"; }
 
   ProcessResult dashflow(std::vector<std::string> args) {
-    args.insert(args.begin(), DASHFLOW_EXE);
-    return run_process(args, tmp.path());
+    return dashflow::test::run_dashflow(std::move(args), tmp.path());
   }
   json analyze_json(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"self-improve", "analyze", "--traces", traces(), "--storage", store(), "--format", "json"};
+    std::vector<std::string> args = {"self-improve", "analyze", "--traces", traces(), "--storage", store()};
     args.insert(args.end(), extra.begin(), extra.end());
-    auto r = dashflow(args);
-    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-    return json::parse(r.out);
+    return dashflow_json(std::move(args), tmp.path());
   }
   json report(const std::string& id) {
-    auto r = dashflow({"self-improve", "reports", "show", id, "--storage", store(), "--format", "json"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return json::parse(r.out);
+    return dashflow_json({"self-improve", "reports", "show", id, "--storage", store()}, tmp.path());
   }
   json plans(const std::string& status = "all") {
-    auto r = dashflow({"self-improve", "plans", "--status", status, "--storage", store(), "--format", "json"});
-    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-    return json::parse(r.out);
+    return dashflow_json({"self-improve", "plans", "--status", status, "--storage", store()}, tmp.path());
   }
   size_t files_in(const std::string& dir) {
     size_t n = 0;

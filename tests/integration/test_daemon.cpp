@@ -16,10 +16,12 @@
 #include <sstream>
 
 #include "corpus.hpp"
+#include "dashflow_cli.hpp"
 #include "process.hpp"
 
 namespace fs = std::filesystem;
 using dashflow::test::BackgroundProcess;
+using dashflow::test::dashflow_json;
 using dashflow::test::ProcessResult;
 using dashflow::test::run_process;
 using dashflow::test::TempDir;
@@ -67,10 +69,7 @@ class Daemon : public ::testing::Test {
     return lines;
   }
   json plans() {
-    ProcessResult r = run_process({DASHFLOW_EXE, "self-improve", "plans", "--status", "all", "--storage", store(),
-                                   "--format", "json"}, tmp.path());
-    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-    return json::parse(r.out);
+    return dashflow_json({"self-improve", "plans", "--status", "all", "--storage", store()}, tmp.path());
   }
 
   std::string traces() const { return tmp / "traces"; }

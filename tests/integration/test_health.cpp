@@ -126,7 +126,8 @@ TEST_F(Health, AMissingStorageIsReportedAndNotCreated) {
 TEST_F(Health, TheCacheComponentReportsItsEntriesAndDamage) {
   const std::string config = tmp / "cache.json";
   auto write_config = [&](bool enabled) {
-    dashflow::test::write_file(config, json{{"cache", {{"enabled", enabled}, {"dir", tmp / "cache"}}}}.dump());
+    dashflow::test::write_file(config,
+                               json{{"cache", {{"enabled", enabled}, {"dir", (tmp / "cache").string()}}}}.dump());
   };
   auto cache_component = [&] {
     ProcessResult r = run_process({DASHFLOW_EXE, "--config", config, "introspect", "health", "--storage", store(),

@@ -106,8 +106,8 @@ TEST_F(Metrics, ARealPrometheusScrapesTheDaemon) {
   dashflow::test::write_file(tmp / "prometheus.yml",
                              "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: dashflow\n    static_configs:\n"
                              "      - targets: ['127.0.0.1:" + std::to_string(port) + "']\n");
-  BackgroundProcess prometheus({"/usr/bin/prometheus", "--config.file=" + (tmp / "prometheus.yml"),
-                                "--storage.tsdb.path=" + (tmp / "tsdb"),
+  BackgroundProcess prometheus({"/usr/bin/prometheus", "--config.file=" + (tmp / "prometheus.yml").string(),
+                                "--storage.tsdb.path=" + (tmp / "tsdb").string(),
                                 "--web.listen-address=127.0.0.1:" + std::to_string(prom_port)},
                                tmp.path());
   bool scraped = false;

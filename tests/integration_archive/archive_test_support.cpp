@@ -12,11 +12,6 @@ namespace fs = std::filesystem;
 
 namespace archive_test {
 
-dashflow::test::ProcessResult run_dashflow(std::vector<std::string> args, const std::string& cwd) {
-  args.insert(args.begin(), DASHFLOW_EXE);
-  return dashflow::test::run_process(args, cwd);
-}
-
 std::map<std::string, std::string> snapshot(const std::string& root) {
   std::map<std::string, std::string> out;
   if (!fs::exists(root)) return out;
@@ -52,7 +47,7 @@ Source build_source() {
   const std::string traces = s.dir + "/traces";
   dashflow::test::write_planted_corpus(traces);
   auto must = [&](std::vector<std::string> args) {
-    auto r = run_dashflow(args, s.dir);
+    auto r = dashflow::test::run_dashflow(args, s.dir);
     if (r.exit_code != 0) throw std::runtime_error("fixture command failed: " + r.out + r.err);
     return r;
   };
@@ -89,19 +84,6 @@ struct SourceHolder {
 const Source& source() {
   static SourceHolder holder;
   return holder.source;
-}
-
-json ArchiveTest::dashflow_json(std::vector<std::string> args, int expected_exit) {
-  args.push_back("--format");
-  args.push_back("json");
-  auto r = dashflow(args);
-  EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
-  try {
-    return json::parse(r.out);
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "stdout is not JSON: " << e.what() << "\n" << r.out << r.err;
-    return json();
-  }
 }
 
 void ArchiveTest::init_target() {

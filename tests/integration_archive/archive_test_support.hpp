@@ -11,13 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "process.hpp"
+#include "dashflow_cli.hpp"
 
 namespace archive_test {
 
 using nlohmann::json;
-
-dashflow::test::ProcessResult run_dashflow(std::vector<std::string> args, const std::string& cwd);
 
 // Every regular file (relative path -> content) and directory ("dir/" -> "")
 // under root, except lock files, whose content is only a pid hint.
@@ -42,9 +40,13 @@ class ArchiveTest : public ::testing::Test {
   dashflow::test::TempDir tmp;
   std::string target() const { return tmp / "target"; }
 
-  dashflow::test::ProcessResult dashflow(std::vector<std::string> args) { return run_dashflow(std::move(args), tmp.path()); }
-  // Runs and parses stdout as JSON (adds --format json); expects exit_code.
-  json dashflow_json(std::vector<std::string> args, int expected_exit = 0);
+  // The binary under test, run in tmp (dashflow_json adds --format json).
+  dashflow::test::ProcessResult dashflow(std::vector<std::string> args) {
+    return dashflow::test::run_dashflow(std::move(args), tmp.path());
+  }
+  json dashflow_json(std::vector<std::string> args, int expected_exit = 0) {
+    return dashflow::test::dashflow_json(std::move(args), tmp.path(), expected_exit);
+  }
   // An initialized, empty storage at target().
   void init_target();
   // target() = import of the source archive.

@@ -141,7 +141,7 @@ TEST_F(AuditCli, AnalyzeRecordsAConfigChangeOnlyWhenTheConfigChanged) {
   analyze();
   json changes = dashflow_json({"self-improve", "audit", "--kind", "config.change", "--storage", target()});
   ASSERT_EQ(changes.size(), 1u) << changes.dump(2) << "\nthe first use records the config, an unchanged one is not repeated";
-  EXPECT_EQ(changes[0]["details"]["source"], tmp / "cfg.json");
+  EXPECT_EQ(changes[0]["details"]["source"], (tmp / "cfg.json").string());
   EXPECT_EQ(changes[0]["details"]["sha256"].get<std::string>().size(), 64u);
 
   dashflow::test::write_file(tmp / "cfg.json", R"({"cache": {"enabled": false, "max_mb": 10}})");

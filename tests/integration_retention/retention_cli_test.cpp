@@ -14,6 +14,7 @@
 
 #include "archive/gzip.hpp"
 #include "corpus.hpp"
+#include "dashflow_cli.hpp"
 #include "process.hpp"
 
 namespace fs = std::filesystem;
@@ -64,20 +65,10 @@ class RetentionCli : public ::testing::Test {
   std::string config() const { return tmp / "dashflow.json"; }
 
   ProcessResult dashflow(std::vector<std::string> args) {
-    args.insert(args.begin(), DASHFLOW_EXE);
-    return dashflow::test::run_process(args, tmp.path());
+    return dashflow::test::run_dashflow(std::move(args), tmp.path());
   }
   json dashflow_json(std::vector<std::string> args, int expected_exit = 0) {
-    args.push_back("--format");
-    args.push_back("json");
-    const ProcessResult r = dashflow(args);
-    EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
-    try {
-      return json::parse(r.out);
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "stdout is not JSON: " << e.what() << "\n" << r.out;
-      return json();
-    }
+    return dashflow::test::dashflow_json(std::move(args), tmp.path(), expected_exit);
   }
   void write_config(const json& j) { write_file(config(), j.dump(2)); }
   // The planted corpus, every file `age_days` old.

@@ -6,14 +6,13 @@
 
 #include <filesystem>
 
-#include "process.hpp"
+#include "dashflow_cli.hpp"
 #include "traces.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using dashflow::test::ProcessResult;
-using dashflow::test::run_process;
 using dashflow::test::TempDir;
 using nlohmann::json;
 using namespace testgen_it;
@@ -26,21 +25,11 @@ class TestgenCli : public ::testing::Test {
   void SetUp() override { write_baseline(traces()); }
 
   ProcessResult dashflow(std::vector<std::string> args) {
-    args.insert(args.begin(), DASHFLOW_EXE);
-    return run_process(args, tmp.path());
+    return dashflow::test::run_dashflow(std::move(args), tmp.path());
   }
-  // Runs and parses stdout, which must be valid JSON whatever the exit code.
+  // stdout must be valid JSON whatever the exit code.
   json dashflow_json(std::vector<std::string> args, int expected_exit) {
-    args.push_back("--format");
-    args.push_back("json");
-    auto r = dashflow(args);
-    EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
-    try {
-      return json::parse(r.out);
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "stdout is not JSON: " << e.what() << "\n" << r.out << r.err;
-      return json();
-    }
+    return dashflow::test::dashflow_json(std::move(args), tmp.path(), expected_exit);
   }
   std::string generate(const std::string& file, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"self-improve", "generate-tests", "--traces", traces(), "--output", tmp / file};

@@ -1,6 +1,6 @@
-// Helpers for the alert sink tests: temp dirs, a host that records logs and
-// metrics, alert builders, condition waits, and a local HTTP receiver
-// (cpp-httplib on 127.0.0.1, port 0) whose behaviour the test switches.
+// Helpers for the alert sink tests: a host that records logs and metrics,
+// alert builders, condition waits, and a local HTTP receiver (cpp-httplib on
+// 127.0.0.1, port 0) whose behaviour the test switches.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -30,33 +30,14 @@
 #include "dashflow/abi.h"
 #include "dashflow/json.hpp"
 #include "dashflow/types.hpp"
+#include "temp_dir.hpp"
 
 namespace sinktest {
 
 namespace fs = std::filesystem;
 using dashflow::json;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "dashflow-sinktest-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(path_, ec); !ec && it != fs::recursive_directory_iterator(); ++it)
-      fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using dashflow::test::TempDir;
 
 inline std::string read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

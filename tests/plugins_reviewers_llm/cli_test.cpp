@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "dashflow_cli.hpp"
 #include "process.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using dashflow::test::dashflow_json;
 using dashflow::test::run_process;
 using dashflow::test::TempDir;
 using dashflow::test::write_file;
@@ -16,12 +18,6 @@ using dashflow::test::write_file;
 namespace {
 
 std::string plugin_path(const std::string& name) { return std::string(DASHFLOW_PLUGIN_DIR) + "/" + name + ".so"; }
-
-json run_json(const std::vector<std::string>& args, int expected_exit, const std::string& cwd) {
-  auto r = run_process(args, cwd);
-  EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
-  return json::parse(r.out);
-}
 
 json config_with_reviewer(json reviewer) {
   return {{"plugin_dirs", {DASHFLOW_PLUGIN_DIR}},
@@ -39,7 +35,7 @@ TEST(ReviewerPlugins, PassTheConformanceSuite) {
   for (const std::string name : {"dashflow-reviewer-openai-compatible", "dashflow-reviewer-anthropic"}) {
     ASSERT_TRUE(fs::exists(plugin_path(name))) << plugin_path(name);
     TempDir cwd;
-    json j = run_json({DASHFLOW_EXE, "plugins", "test", plugin_path(name), "--format", "json"}, 0, cwd.path());
+    json j = dashflow_json({"plugins", "test", plugin_path(name)}, cwd.path());
     EXPECT_EQ(j["failed"], 0) << j.dump(2);
     EXPECT_GE(j["passed"].get<int>(), 7) << j.dump(2);
   }
@@ -47,8 +43,7 @@ TEST(ReviewerPlugins, PassTheConformanceSuite) {
 
 TEST(ReviewerPlugins, ManifestsDescribeTheirConfig) {
   TempDir cwd;
-  json info = run_json({DASHFLOW_EXE, "plugins", "info", plugin_path("dashflow-reviewer-openai-compatible"), "--format", "json"},
-                       0, cwd.path());
+  json info = dashflow_json({"plugins", "info", plugin_path("dashflow-reviewer-openai-compatible")}, cwd.path());
   EXPECT_EQ(info["id"], "openai-compatible") << info.dump(2);
   EXPECT_EQ(info["kind"], "reviewer");
   const std::string text = info.dump();
@@ -56,8 +51,7 @@ TEST(ReviewerPlugins, ManifestsDescribeTheirConfig) {
                           "json_mode"})
     EXPECT_NE(text.find(key), std::string::npos) << key;
 
-  info = run_json({DASHFLOW_EXE, "plugins", "info", plugin_path("dashflow-reviewer-anthropic"), "--format", "json"}, 0,
-                  cwd.path());
+  info = dashflow_json({"plugins", "info", plugin_path("dashflow-reviewer-anthropic")}, cwd.path());
   EXPECT_EQ(info["id"], "anthropic");
   EXPECT_NE(info.dump().find("anthropic_version"), std::string::npos);
 }

@@ -1,9 +1,8 @@
-// Helpers for the fs storage tests: a temp directory, a host that records
-// warnings and has a settable clock, and sample entities.
+// Helpers for the fs storage tests: a host that records warnings and has a
+// settable clock, and sample entities.
 #pragma once
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -15,6 +14,7 @@
 
 #include "dashflow/sdk.hpp"
 #include "fs_storage.hpp"
+#include "temp_dir.hpp"
 
 namespace fstest {
 
@@ -24,23 +24,7 @@ using namespace dashflow;
 // 2025-12-15T10:30:00Z
 inline constexpr int64_t kNow = 1765794600000;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "dashflow-fs-test-XXXXXX").string();
-    if (!::mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = templ;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using dashflow::test::TempDir;
 
 struct TestHost {
   std::vector<std::string> warnings;

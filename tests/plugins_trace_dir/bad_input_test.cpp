@@ -117,7 +117,7 @@ TEST(TraceDirBadInput, DirectoryRunReadsTheGoodFileNextToTheBadOnes) {
 
 TEST(TraceDirBadInput, FileOverTheSizeCap) {
   TempDir dir;
-  const std::string path = dir.file("huge.json");
+  const std::string path = dir / "huge.json";
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::ftruncate(fd, 3 * 1024 * 1024), 0);  // sparse: no disk cost
@@ -177,16 +177,16 @@ TEST(TraceDirBadInput, TruncatedAtEveryByteNeverThrows) {
 
 TEST(TraceDirBadInput, DirectoryNamedJson) {
   TempDir dir;
-  tdtest::fs::create_directories(dir.file("traces.json"));
-  expect_skip(read_path(dir.file("traces.json")), "is a directory");
+  tdtest::fs::create_directories(dir / "traces.json");
+  expect_skip(read_path(dir / "traces.json"), "is a directory");
   // list_units lists regular files only.
   EXPECT_TRUE(make_source(dir.path()).list_units().empty());
 }
 
 TEST(TraceDirBadInput, FifoNamedJsonDoesNotHang) {
   TempDir dir;
-  ASSERT_EQ(::mkfifo(dir.file("pipe.json").c_str(), 0644), 0);
-  expect_skip(read_path(dir.file("pipe.json")), "not a regular file");
+  ASSERT_EQ(::mkfifo((dir / "pipe.json").c_str(), 0644), 0);
+  expect_skip(read_path(dir / "pipe.json"), "not a regular file");
 }
 
 TEST(TraceDirBadInput, UnreadableFile) {
@@ -199,7 +199,7 @@ TEST(TraceDirBadInput, UnreadableFile) {
 
 TEST(TraceDirBadInput, FileRemovedAfterListing) {
   TempDir dir;
-  expect_skip(read_path(dir.file("gone.json")), "file not found");
+  expect_skip(read_path(dir / "gone.json"), "file not found");
 }
 
 TEST(TraceDirBadInput, EmptyGzipFile) {

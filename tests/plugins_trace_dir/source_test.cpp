@@ -48,7 +48,7 @@ TEST(TraceDirSource, ListsTraceFilesSortedAndSkipsTheRest) {
   EXPECT_EQ(locators(units, dir.path()), (std::vector<std::string>{"a.jsonl", "b.json", "c.json.gz", "d.jsonl.gz",
                                                                     "e.ndjson", "sub/deeper/g.json", "sub/f.json"}));
   struct stat st {};
-  ASSERT_EQ(::stat(dir.file("b.json").c_str(), &st), 0);
+  ASSERT_EQ(::stat((dir / "b.json").c_str(), &st), 0);
   const auto& b = units[1];
   EXPECT_EQ(b.size, kMinimal.size());
   EXPECT_EQ(b.inode, st.st_ino);
@@ -58,7 +58,7 @@ TEST(TraceDirSource, ListsTraceFilesSortedAndSkipsTheRest) {
   const auto flat = source_for(dir.path(), /*recursive=*/false).list_units();
   EXPECT_EQ(locators(flat, dir.path()), (std::vector<std::string>{"a.jsonl", "b.json", "c.json.gz", "d.jsonl.gz", "e.ndjson"}));
   // A trailing slash in the configured path gives the same locators.
-  EXPECT_EQ(source_for(dir.path() + "/").list_units(), units);
+  EXPECT_EQ(source_for(dir.str() + "/").list_units(), units);
 }
 
 // The listing reads directories and stats files on several threads, in
@@ -85,7 +85,7 @@ TEST(TraceDirSource, ListingIsSortedByFullPathInEveryLayout) {
 
 TEST(TraceDirSource, MissingDirectoryIsNoUnits) {
   TempDir dir;
-  EXPECT_TRUE(source_for(dir.file("does/not/exist")).list_units().empty());
+  EXPECT_TRUE(source_for(dir / "does/not/exist").list_units().empty());
 }
 
 TEST(TraceDirSource, PathMayBeASingleFile) {
@@ -100,9 +100,9 @@ TEST(TraceDirSource, SymlinksFollowedOnlyWhenAskedAndLoopsEnd) {
   TempDir elsewhere;
   dir.write("real.json", kMinimal);
   elsewhere.write("outside.json", kMinimal);
-  ASSERT_EQ(::symlink(dir.file("real.json").c_str(), dir.file("link.json").c_str()), 0);
-  ASSERT_EQ(::symlink(elsewhere.path().c_str(), dir.file("linked_dir").c_str()), 0);
-  ASSERT_EQ(::symlink(dir.path().c_str(), dir.file("loop").c_str()), 0);  // points at its own parent
+  ASSERT_EQ(::symlink((dir / "real.json").c_str(), (dir / "link.json").c_str()), 0);
+  ASSERT_EQ(::symlink(elsewhere.path().c_str(), (dir / "linked_dir").c_str()), 0);
+  ASSERT_EQ(::symlink(dir.path().c_str(), (dir / "loop").c_str()), 0);  // points at its own parent
   EXPECT_EQ(locators(source_for(dir.path()).list_units(), dir.path()), std::vector<std::string>{"real.json"});
   EXPECT_EQ(locators(source_for(dir.path(), true, true).list_units(), dir.path()),
             (std::vector<std::string>{"link.json", "linked_dir/outside.json", "real.json"}));
@@ -142,10 +142,10 @@ TEST(TraceDirSource, TwoThreadsGiveTheSameResultsAsOne) {
   // Good fixtures, bad corpus and JSON Lines mixed, many files.
   for (const auto& entry : tdtest::fs::directory_iterator(good_dir()))
     for (int copy = 0; copy < 8; ++copy)
-      tdtest::fs::copy_file(entry.path(), dir.file("g" + std::to_string(copy) + "_" + entry.path().filename().string()));
+      tdtest::fs::copy_file(entry.path(), dir / ("g" + std::to_string(copy) + "_" + entry.path().filename().string()));
   for (const auto& entry : tdtest::fs::directory_iterator(bad_dir()))
     if (entry.is_regular_file())
-      tdtest::fs::copy_file(entry.path(), dir.file("b_" + entry.path().filename().string()));
+      tdtest::fs::copy_file(entry.path(), dir / ("b_" + entry.path().filename().string()));
   auto source = source_for(dir.path());
   const auto units = source.list_units();
   ASSERT_GT(units.size(), 80u);

@@ -1,9 +1,8 @@
-// Shared helpers for the trace-dir tests: a collecting sink, temp dirs,
-// reading one file, and field-by-field trace comparison.
+// Shared helpers for the trace-dir tests: a collecting sink, reading one
+// file, and field-by-field trace comparison.
 #pragma once
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -13,6 +12,7 @@
 
 #include "dashflow/json.hpp"
 #include "dashflow/plugin.hpp"
+#include "temp_dir.hpp"
 #include "trace_dir_source.hpp"
 #include "trace_text.hpp"
 
@@ -48,30 +48,7 @@ class CollectingSink : public dashflow::TraceSink {
   std::mutex mutex_;
 };
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "trace-dir-test-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-  std::string write(const std::string& name, const std::string& bytes) const {
-    const std::string p = file(name);
-    fs::create_directories(fs::path(p).parent_path());
-    std::ofstream out(p, std::ios::binary);
-    out << bytes;
-    return p;
-  }
-
- private:
-  std::string path_;
-};
+using dashflow::test::TempDir;
 
 inline std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -160,7 +160,7 @@ TEST(BadInput, BinaryGzipAndOversizedInput) {
     EXPECT_EQ(sink.skips[0].reason.find("trace-dir"), std::string::npos) << sink.skips[0].reason;
   }
   {
-    const auto sink = read_path(dir.file("vanished.json"));
+    const auto sink = read_path(dir / "vanished.json");
     ASSERT_EQ(sink.skips.size(), 1u);
     EXPECT_NE(sink.skips[0].reason.find("file not found"), std::string::npos);
   }

@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "dashflow_cli.hpp"
 #include "process.hpp"
 
 namespace fs = std::filesystem;
-using dashflow::test::ProcessResult;
-using dashflow::test::run_process;
+using dashflow::test::run_dashflow;
 using dashflow::test::TempDir;
 using nlohmann::json;
 
@@ -19,15 +19,10 @@ namespace {
 const std::string kPlugin = std::string(DASHFLOW_PLUGIN_DIR) + "/dashflow-otlp.so";
 const std::string kSdkFixtures = std::string(OTLP_FIXTURES_DIR) + "/sdk";
 
-ProcessResult run_dashflow(const TempDir& cwd, std::vector<std::string> args) {
-  args.insert(args.begin(), DASHFLOW_EXE);
-  return run_process(args, cwd.path());
-}
-
 // A config whose only pipeline reads OTLP files; all built-in analyzers.
 std::string write_config(const TempDir& tmp, const std::string& traces) {
   const json config = {
-      {"storage", {{"plugin", "fs"}, {"config", {{"path", tmp / "store"}}}}},
+      {"storage", {{"plugin", "fs"}, {"config", {{"path", (tmp / "store").string()}}}}},
       {"pipelines",
        {{"otel",
          {{"trace_sources", json::array({{{"plugin", "otlp"}, {"config", {{"path", traces}, {"recursive", true}}}}})},
@@ -41,13 +36,13 @@ std::string write_config(const TempDir& tmp, const std::string& traces) {
 
 TEST(OtlpCli, ConformanceSuitePasses) {
   TempDir cwd;
-  auto r = run_dashflow(cwd, {"plugins", "test", kPlugin, "--format", "json"});
+  auto r = run_dashflow({"plugins", "test", kPlugin, "--format", "json"}, cwd.path());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const json j = json::parse(r.out);
   EXPECT_EQ(j["failed"], 0) << j.dump(2);
   EXPECT_GE(j["passed"].get<int>(), 7) << j.dump(2);
 
-  auto info = run_dashflow(cwd, {"plugins", "info", kPlugin, "--format", "json"});
+  auto info = run_dashflow({"plugins", "info", kPlugin, "--format", "json"}, cwd.path());
   ASSERT_EQ(info.exit_code, 0) << info.err;
   const json i = json::parse(info.out);
   EXPECT_EQ(i["id"], "otlp");
@@ -57,13 +52,13 @@ TEST(OtlpCli, ConformanceSuitePasses) {
 TEST(OtlpCli, ConfigValidateChecksTheOtlpSchema) {
   TempDir tmp;
   const std::string config = write_config(tmp, kSdkFixtures);
-  auto ok = run_dashflow(tmp, {"--config", config, "config", "validate", "--format", "json"});
+  auto ok = run_dashflow({"--config", config, "config", "validate", "--format", "json"}, tmp.path());
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
 
   json bad = json::parse(dashflow::test::read_file(config));
   bad["pipelines"]["otel"]["trace_sources"][0]["config"]["keep_contents"] = true;
   dashflow::test::write_file(config, bad.dump());
-  auto r = run_dashflow(tmp, {"--config", config, "config", "validate", "--format", "json"});
+  auto r = run_dashflow({"--config", config, "config", "validate", "--format", "json"}, tmp.path());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE((r.out + r.err).find("keep_contents"), std::string::npos) << r.out << r.err;
 }
@@ -71,14 +66,15 @@ TEST(OtlpCli, ConfigValidateChecksTheOtlpSchema) {
 TEST(OtlpCli, AnalyzeFindsTheFailingToolAsAGap) {
   TempDir tmp;
   const std::string config = write_config(tmp, kSdkFixtures);
-  auto r = run_dashflow(tmp, {"--config", config, "self-improve", "analyze", "--format", "json"});
+  auto r = run_dashflow({"--config", config, "self-improve", "analyze", "--format", "json"}, tmp.path());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const json out = json::parse(r.out);
   EXPECT_EQ(out["traces_analyzed"], 6);
   EXPECT_EQ(out["inputs_skipped"], 0);
 
-  auto show = run_dashflow(tmp, {"--config", config, "self-improve", "reports", "show", out["report_id"].get<std::string>(),
-                             "--format", "json"});
+  auto show = run_dashflow({"--config", config, "self-improve", "reports", "show", out["report_id"].get<std::string>(),
+                           "--format", "json"},
+                          tmp.path());
   ASSERT_EQ(show.exit_code, 0) << show.err;
   const json report = json::parse(show.out);
   EXPECT_EQ(report["execution_summary"]["total_executions"], 6);
@@ -109,13 +105,14 @@ TEST(OtlpCli, AnalyzeReportsMalformedFilesAsSkippedAndGoesOn) {
   fs::copy_file(std::string(OTLP_FIXTURES_DIR) + "/bad/base64_ids.json", tmp / "traces/base64_ids.json");
   fs::copy_file(std::string(OTLP_FIXTURES_DIR) + "/bad/truncated.json", tmp / "traces/truncated.json");
   const std::string config = write_config(tmp, tmp / "traces");
-  auto r = run_dashflow(tmp, {"--config", config, "self-improve", "analyze", "--format", "json"});
+  auto r = run_dashflow({"--config", config, "self-improve", "analyze", "--format", "json"}, tmp.path());
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const json out = json::parse(r.out);
   EXPECT_EQ(out["traces_analyzed"], 1);
   EXPECT_EQ(out["inputs_skipped"], 2);
-  auto show = run_dashflow(tmp, {"--config", config, "self-improve", "reports", "show", out["report_id"].get<std::string>(),
-                             "--format", "json"});
+  auto show = run_dashflow({"--config", config, "self-improve", "reports", "show", out["report_id"].get<std::string>(),
+                           "--format", "json"},
+                          tmp.path());
   ASSERT_EQ(show.exit_code, 0) << show.err;
   const std::string skipped = json::parse(show.out)["skipped_inputs"].dump();
   EXPECT_NE(skipped.find("not base64"), std::string::npos) << skipped;

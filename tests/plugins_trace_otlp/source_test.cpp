@@ -42,8 +42,8 @@ TEST(OtlpSource, ListsTheSameFilesAsTraceDirRecursively) {
   auto source = make_source(dir.path());
   EXPECT_EQ(locators(source.list_units(), dir.path()),
             (std::vector<std::string>{"a.jsonl", "b.json", "c.json.gz", "d.jsonl.gz", "e.ndjson", "sub/f.json"}));
-  EXPECT_EQ(source.location(), dir.path());
-  EXPECT_TRUE(make_source(dir.file("missing")).list_units().empty());
+  EXPECT_EQ(source.location(), dir.str());
+  EXPECT_TRUE(make_source(dir / "missing").list_units().empty());
 }
 
 TEST(OtlpSource, ConcurrentReadsGiveTheSequentialResult) {

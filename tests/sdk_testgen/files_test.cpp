@@ -92,7 +92,7 @@ TEST(TraceFiles, RunSpecsOnDirectory) {
   EXPECT_EQ(r.traces, 2u);
   EXPECT_EQ(r.find("g_1")->traces_passed, 1u);
   EXPECT_EQ(r.find("g_1")->traces_failed, 1u);
-  EXPECT_EQ(r.find("g_1")->failures.at(0).location, tmp / "t2.json");
+  EXPECT_EQ(r.find("g_1")->failures.at(0).location, (tmp / "t2.json").string());
 }
 
 TEST(AtomicWrite, WritesReplacesAndLeavesNoTemporaryFile) {
