@@ -56,6 +56,24 @@ TEST(SourceNames, AppendShiftsIdsAndKeepsEveryName) {
   expect_names(s, twice);
 }
 
+TEST(SourceNames, ManySmallAppendsStayDecodableAndLoadBack) {
+  // Merging hundreds of chunk states: each appended set starts with a whole
+  // name, so its bytes are copied as they are.
+  SourceNames s;
+  std::vector<std::string> all;
+  for (int piece = 0; piece < 50; ++piece) {
+    const auto names = listing(1 + piece % 7, "/c/" + std::to_string(piece) + "/");
+    s.append(names_of(names));
+    all.insert(all.end(), names.begin(), names.end());
+    s.add("/c/loose-" + std::to_string(piece));
+    all.push_back("/c/loose-" + std::to_string(piece));
+  }
+  expect_names(s, all);
+  SourceNames loaded;
+  loaded.load(s.bytes(), s.size());
+  expect_names(loaded, all);
+}
+
 TEST(SourceNames, SavedBytesLoadBackAndAreSmall) {
   const auto names = listing(10000);
   const SourceNames s = names_of(names);
@@ -91,6 +109,12 @@ TEST(SourceNames, DamagedBytesAreRejected) {
   forged[at] = '\x01';
   EXPECT_THROW(out.load(forged, shifted.size()), std::runtime_error);
 
-  EXPECT_EQ(out.size(), shifted.size()) << "a failed load leaves the names as they were";
+  // 40 names each sharing all of the one before: no whole name for more than kRestart entries.
+  std::string chain("\x00\x01" "a", 3);
+  for (int i = 1; i < 40; ++i) chain += std::string("\x01\x00", 2);
+  EXPECT_NO_THROW(out.load(chain.substr(0, 3 + 2 * (SourceNames::kRestart - 1)), SourceNames::kRestart));
+  EXPECT_THROW(out.load(chain, 40), std::runtime_error);
+
+  EXPECT_EQ(out.size(), SourceNames::kRestart) << "a failed load leaves the names as they were";
   EXPECT_THROW((void)s.name(static_cast<uint32_t>(s.size())), std::out_of_range);
 }

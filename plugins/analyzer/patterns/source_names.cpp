@@ -1,6 +1,7 @@
 #include "source_names.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 namespace dashflow::analyzers {
@@ -27,8 +28,9 @@ bool get_varint(std::string_view bytes, size_t& pos, uint64_t& v) {
   return false;
 }
 
-// Turns `name` (the previous name) into the entry's name at `pos`.
-void decode_entry(std::string_view bytes, size_t& pos, std::string& name) {
+// Turns `name` (the previous name) into the entry's name at `pos`; returns
+// how many bytes it shared with the previous one.
+uint64_t decode_entry(std::string_view bytes, size_t& pos, std::string& name) {
   uint64_t shared = 0, rest = 0;
   if (!get_varint(bytes, pos, shared) || !get_varint(bytes, pos, rest)) corrupt("cut short");
   if (shared > name.size()) corrupt("share more bytes than the name before them has");
@@ -36,18 +38,18 @@ void decode_entry(std::string_view bytes, size_t& pos, std::string& name) {
   name.resize(shared);
   name.append(bytes.substr(pos, rest));
   pos += rest;
+  return shared;
 }
 
 }  // namespace
 
 void SourceNames::add(std::string_view name) {
   size_t shared = 0;
-  if (count_ % kRestart == 0) {
-    restarts_.push_back(bytes_.size());
-  } else {
+  if (!restarts_.empty() && count_ - restarts_.back().id < kRestart) {
     const size_t most = std::min(name.size(), last_.size());
     while (shared < most && name[shared] == last_[shared]) ++shared;
   }
+  if (shared == 0) restarts_.push_back({count_, bytes_.size()});
   put_varint(bytes_, shared);
   put_varint(bytes_, name.size() - shared);
   bytes_.append(name.substr(shared));
@@ -61,19 +63,23 @@ void SourceNames::append(const SourceNames& other) {
     append(copy);
     return;
   }
-  std::string name;
-  size_t pos = 0;
-  for (uint64_t i = 0; i < other.count_; ++i) {
-    decode_entry(other.bytes_, pos, name);
-    add(name);
-  }
+  if (other.count_ == 0) return;
+  // Its first name is whole, so its entries read the same after ours.
+  for (const Restart& r : other.restarts_) restarts_.push_back({r.id + count_, r.offset + bytes_.size()});
+  bytes_.append(other.bytes_);
+  last_ = other.last_;
+  count_ += other.count_;
 }
 
 std::string SourceNames::name(uint32_t id) const {
   if (id >= count_) throw std::out_of_range("source name " + std::to_string(id) + " of " + std::to_string(count_));
+  // The last whole name at or before id.
+  const auto after = std::upper_bound(restarts_.begin(), restarts_.end(), uint64_t{id},
+                                      [](uint64_t v, const Restart& r) { return v < r.id; });
+  const Restart& from = *std::prev(after);
   std::string name;
-  size_t pos = restarts_[id / kRestart];
-  for (uint64_t i = id / kRestart * kRestart; i <= id; ++i) decode_entry(bytes_, pos, name);
+  size_t pos = from.offset;
+  for (uint64_t i = from.id; i <= id; ++i) decode_entry(bytes_, pos, name);
   return name;
 }
 
@@ -81,14 +87,16 @@ void SourceNames::load(std::string_view bytes, uint64_t count) {
   if (count > bytes.size() / 2) corrupt(std::to_string(count) + " names announced, too few bytes");  // 2 bytes or more each
   SourceNames fresh;
   fresh.bytes_.assign(bytes);
-  fresh.restarts_.reserve(count / kRestart + 1);
   size_t pos = 0;
   for (uint64_t i = 0; i < count; ++i) {
-    if (i % kRestart == 0) {
-      fresh.restarts_.push_back(pos);
-      fresh.last_.clear();  // a restart shares nothing; decode_entry rejects one that does
+    const size_t at = pos;
+    // The first entry has no name before it to share with: decode_entry rejects one that claims to.
+    if (decode_entry(bytes, pos, fresh.last_) == 0) {
+      fresh.restarts_.push_back({i, at});
+    } else if (i - fresh.restarts_.back().id >= kRestart) {
+      corrupt("run " + std::to_string(i - fresh.restarts_.back().id + 1) + " entries without a whole name (at most " +
+              std::to_string(kRestart) + ")");
     }
-    decode_entry(bytes, pos, fresh.last_);
   }
   if (pos != bytes.size()) corrupt("followed by " + std::to_string(bytes.size() - pos) + " stray bytes");
   fresh.count_ = count;

@@ -29,11 +29,11 @@ void TraceSamples::add(int64_t started_at_ms, std::string_view source, uint64_t 
 void TraceSamples::merge(const TraceSamples& other) {
   const auto id_base = static_cast<uint32_t>(names_.size());
   names_.append(other.names_);
-  samples_.reserve(samples_.size() + other.samples_.size());
-  for (TraceSample s : other.samples_) {
-    s.source_id += id_base;
-    samples_.push_back(s);
-  }
+  // insert grows the vector geometrically; an exact reserve here would copy
+  // every sample again on each of the hundreds of merges of a large run.
+  const size_t first = samples_.size();
+  samples_.insert(samples_.end(), other.samples_.begin(), other.samples_.end());
+  for (size_t i = first; i < samples_.size(); ++i) samples_[i].source_id += id_base;
 }
 
 uint64_t TraceSamples::earliest_duration_sum(size_t count) const {
