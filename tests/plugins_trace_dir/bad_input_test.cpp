@@ -4,16 +4,17 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <random>
 
+#include "gzip_bytes.hpp"
 #include "trace_dir_test_util.hpp"
 
 using namespace tdtest;
+using dashflow::test::gzip_bytes;
 
 namespace {
 
@@ -27,20 +28,6 @@ void expect_skip(const CollectingSink& sink, const std::string& fragment, uint64
   EXPECT_NE(sink.skips[0].reason.find(fragment), std::string::npos)
       << "reason '" << sink.skips[0].reason << "' lacks '" << fragment << "'";
   EXPECT_EQ(sink.skips[0].line, line);
-}
-
-std::string gzip_bytes(const std::string& data) {
-  z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&zs, data.size()) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
 }
 
 }  // namespace
@@ -165,7 +152,7 @@ TEST(TraceDirBadInput, BinaryGarbage) {
 }
 
 TEST(TraceDirBadInput, TruncatedAtEveryByteNeverThrows) {
-  const std::string full = slurp(good_dir() + "/full_example.json");
+  const std::string full = read_file(good_dir() + "/full_example.json");
   for (size_t cut = 0; cut < full.size(); cut += 7) {
     CollectingSink sink;
     EXPECT_NO_THROW(dashflow::tracedir::parse_traces_text(full.substr(0, cut), dashflow::tracedir::TextFormat::Document,

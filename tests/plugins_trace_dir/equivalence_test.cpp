@@ -24,7 +24,7 @@ std::string gunzip_file(const std::string& path) {
 }
 
 std::vector<std::string> documents_of(const std::string& path) {
-  const std::string text = path.ends_with(".gz") ? gunzip_file(path) : slurp(path);
+  const std::string text = path.ends_with(".gz") ? gunzip_file(path) : read_file(path);
   std::vector<std::string> docs;
   if (path.ends_with(".jsonl")) {
     size_t pos = 0;
@@ -70,7 +70,7 @@ TEST(TraceDirEquivalence, BadFilesTheSdkRejectsAreSkipped) {
                            "error_message_number.json", "tool_not_string.json", "metadata_array.json",
                            "top_level_string.json", "syntax_error.json", "trailing_garbage.json", "truncated.json"}) {
     SCOPED_TRACE(name);
-    const std::string text = slurp(bad_dir() + "/" + name);
+    const std::string text = read_file(bad_dir() + "/" + name);
     EXPECT_THROW(dashflow::from_json_text<dashflow::ExecutionTrace>(text), dashflow::JsonError);
     const CollectingSink sink = read_path(bad_dir() + "/" + name);
     EXPECT_TRUE(sink.traces.empty());

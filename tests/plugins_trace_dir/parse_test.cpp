@@ -9,17 +9,17 @@ using dashflow::json;
 
 namespace {
 
-Read read_single(const std::string& name) {
+CollectedTrace read_single(const std::string& name) {
   CollectingSink sink = read_path(good_dir() + "/" + name);
   EXPECT_TRUE(sink.skips.empty()) << name << ": " << (sink.skips.empty() ? "" : sink.skips[0].reason);
   EXPECT_EQ(sink.traces.size(), 1u) << name;
-  return sink.traces.empty() ? Read{} : std::move(sink.traces[0]);
+  return sink.traces.empty() ? CollectedTrace{} : std::move(sink.traces[0]);
 }
 
 json raw(const dashflow::RawJson& r) { return r.empty() ? json() : json::parse(r.text); }
 
 // The example of dashflow-core.md §1.7; zone is "+00:00" or "Z".
-void check_full_example(const Read& r, const std::string& zone, const std::string& thread,
+void check_full_example(const CollectedTrace& r, const std::string& zone, const std::string& thread,
                         const std::string& execution) {
   const auto& t = r.trace;
   EXPECT_EQ(t.thread_id, thread);
@@ -92,7 +92,7 @@ void check_full_example(const Read& r, const std::string& zone, const std::strin
 }  // namespace
 
 TEST(TraceDirParse, FullExampleWithOffsetTimestamps) {
-  const Read r = read_single("full_example.json");
+  const CollectedTrace r = read_single("full_example.json");
   check_full_example(r, "+00:00", "session-42", "7f3c2a9e-5b1d-4c8e-9a0f-2d6b8e1c4a57");
   EXPECT_EQ(r.origin.source, good_dir() + "/full_example.json");
 }
@@ -102,13 +102,13 @@ TEST(TraceDirParse, ZuluTimestamps) {
 }
 
 TEST(TraceDirParse, GzipCompressedTrace) {
-  const Read r = read_single("compressed.json.gz");
+  const CollectedTrace r = read_single("compressed.json.gz");
   check_full_example(r, "+00:00", "session-gz", "gz-0001");
   EXPECT_EQ(r.origin.source, good_dir() + "/compressed.json.gz");
 }
 
 TEST(TraceDirParse, MinimalTrace) {
-  const Read r = read_single("minimal.json");
+  const CollectedTrace r = read_single("minimal.json");
   const auto& t = r.trace;
   EXPECT_FALSE(t.thread_id);
   EXPECT_FALSE(t.execution_id);
@@ -140,7 +140,7 @@ TEST(TraceDirParse, UnknownFieldsAreIgnored) {
 }
 
 TEST(TraceDirParse, ExtensionFields) {
-  const Read r = read_single("extensions.json");
+  const CollectedTrace r = read_single("extensions.json");
   const auto& t = r.trace;
   EXPECT_EQ(t.parent_execution_id, "e-parent");
   EXPECT_EQ(t.root_execution_id, "e-root");
@@ -214,15 +214,15 @@ TEST(TraceDirParse, TopLevelArrayOfTraces) {
 
 TEST(TraceDirParse, ParseTextDirectly) {
   CollectingSink sink;
-  dashflow::tracedir::parse_traces_text(slurp(good_dir() + "/minimal.json"), dashflow::tracedir::TextFormat::Document,
-                                        "inline", {}, sink);
+  dashflow::tracedir::parse_traces_text(read_file(good_dir() + "/minimal.json"),
+                                        dashflow::tracedir::TextFormat::Document, "inline", {}, sink);
   ASSERT_EQ(sink.traces.size(), 1u);
   EXPECT_EQ(sink.traces[0].origin.source, "inline");
 }
 
 TEST(TraceDirParse, Utf8ByteOrderMarkIsSkipped) {
   CollectingSink sink;
-  dashflow::tracedir::parse_traces_text("\xEF\xBB\xBF" + slurp(good_dir() + "/minimal.json"),
+  dashflow::tracedir::parse_traces_text("\xEF\xBB\xBF" + read_file(good_dir() + "/minimal.json"),
                                         dashflow::tracedir::TextFormat::Document, "bom", {}, sink);
   EXPECT_EQ(sink.traces.size(), 1u);
   EXPECT_TRUE(sink.skips.empty());
@@ -231,7 +231,7 @@ TEST(TraceDirParse, Utf8ByteOrderMarkIsSkipped) {
 // payloads=false (what the host asks when no analyzer reads them): the state
 // snapshots and final_state are left empty, everything else is identical.
 TEST(TraceDirParse, PayloadsCanBeSkipped) {
-  const std::string text = slurp(good_dir() + "/full_example.json");
+  const std::string text = read_file(good_dir() + "/full_example.json");
   CollectingSink with, without;
   dashflow::tracedir::ParseOptions keep;
   dashflow::tracedir::ParseOptions skip;

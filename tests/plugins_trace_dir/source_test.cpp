@@ -162,9 +162,10 @@ TEST(TraceDirSource, TwoThreadsGiveTheSameResultsAsOne) {
   }
   for (auto& th : threads) th.join();
 
-  auto key = [](const Read& r) { return r.origin.source + "#" + std::to_string(r.origin.line); };
-  auto by_key = [&](std::vector<Read>& v) {
-    std::stable_sort(v.begin(), v.end(), [&](const Read& a, const Read& b) { return key(a) < key(b); });
+  auto key = [](const CollectedTrace& r) { return r.origin.source + "#" + std::to_string(r.origin.line); };
+  auto by_key = [&](std::vector<CollectedTrace>& v) {
+    std::stable_sort(v.begin(), v.end(),
+                     [&](const CollectedTrace& a, const CollectedTrace& b) { return key(a) < key(b); });
   };
   by_key(single.traces);
   by_key(shared.traces);

@@ -1,19 +1,19 @@
-// Shared helpers for the trace-dir tests: a collecting sink, reading one
-// file, and field-by-field trace comparison.
+// Shared helpers for the trace-dir tests: reading one file through the source
+// (into tests/common's CollectingSink), and field-by-field trace comparison.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "dashflow/json.hpp"
 #include "dashflow/plugin.hpp"
+#include "process.hpp"
 #include "temp_dir.hpp"
 #include "trace_dir_source.hpp"
+#include "trace_sink_collector.hpp"
 #include "trace_text.hpp"
 
 namespace tdtest {
@@ -23,37 +23,10 @@ namespace fs = std::filesystem;
 inline std::string good_dir() { return std::string(DASHFLOW_TEST_DATA_DIR) + "/good_traces"; }
 inline std::string bad_dir() { return std::string(DASHFLOW_TEST_DATA_DIR) + "/bad_traces"; }
 
-struct Read {
-  dashflow::ExecutionTrace trace;
-  dashflow::TraceOrigin origin;
-};
-
-// Thread-safe: read_unit may be called from several threads with one sink.
-class CollectingSink : public dashflow::TraceSink {
- public:
-  CollectingSink() = default;
-  CollectingSink(CollectingSink&& other) noexcept : traces(std::move(other.traces)), skips(std::move(other.skips)) {}
-  void on_trace(dashflow::ExecutionTrace&& trace, const dashflow::TraceOrigin& origin) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    traces.push_back(Read{std::move(trace), origin});
-  }
-  void on_skip(const dashflow::SkippedInput& skipped) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    skips.push_back(skipped);
-  }
-  std::vector<Read> traces;
-  std::vector<dashflow::SkippedInput> skips;
-
- private:
-  std::mutex mutex_;
-};
-
+using dashflow::test::CollectedTrace;
+using dashflow::test::CollectingSink;
+using dashflow::test::read_file;
 using dashflow::test::TempDir;
-
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 inline dashflow::tracedir::TraceDirSource make_source(const std::string& path, uint64_t max_file_mb = 512,
                                                       uint64_t max_depth = 128) {

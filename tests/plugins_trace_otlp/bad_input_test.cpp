@@ -1,13 +1,14 @@
 // Malformed input is skipped with a reason that names the place and the
 // problem; nothing crashes, nothing stops the other files or lines.
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <random>
 
+#include "gzip_bytes.hpp"
 #include "otlp_test_util.hpp"
 
 using namespace otlptest;
+using dashflow::test::gzip_bytes;
 
 namespace {
 
@@ -15,20 +16,6 @@ struct BadCase {
   const char* file;
   const char* reason;  // expected substring
 };
-
-std::string gzip(const std::string& text) {
-  z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&zs, text.size()) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  zs.avail_in = static_cast<uInt>(text.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
 
 }  // namespace
 
@@ -141,7 +128,7 @@ TEST(BadInput, BinaryGzipAndOversizedInput) {
   }
   {
     // A gzip member cut in half.
-    const std::string whole = gzip(slurp(fixture("sdk/agent_runs.json")));
+    const std::string whole = gzip_bytes(read_file(fixture("sdk/agent_runs.json")), /*level=*/1);
     const auto sink = read_path(dir.write("cut.json.gz", whole.substr(0, whole.size() / 2)));
     ASSERT_EQ(sink.skips.size(), 1u);
     EXPECT_NE(sink.skips[0].reason.find("truncated"), std::string::npos) << sink.skips[0].reason;
@@ -168,7 +155,7 @@ TEST(BadInput, BinaryGzipAndOversizedInput) {
 
 TEST(BadInput, RandomMutationsNeverCrash) {
   // Byte flips and cuts of a real export: every outcome is traces or skips.
-  const std::string base = slurp(fixture("sdk/agent_runs.json"));
+  const std::string base = read_file(fixture("sdk/agent_runs.json"));
   std::mt19937 rng(20260115);
   TempDir dir;
   for (int round = 0; round < 300; ++round) {

@@ -23,7 +23,7 @@ CollectingSink read_edge(const std::string& name, bool keep_content = false) {
 TEST(EdgeCases, OrphanSpansHangUnderTheRun) {
   const auto sink = read_edge("orphans.json");
   ASSERT_EQ(sink.traces.size(), 2u);
-  const ExecutionTrace& t = sink.by_id("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa01");
+  const ExecutionTrace& t = by_id(sink, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa01");
   EXPECT_EQ(node_names(t), (std::vector<std::string>{"chat gpt-4o", "search", "summarize"}));
   EXPECT_EQ(t.nodes_executed[0].tokens_used, 150u);
   EXPECT_EQ(t.nodes_executed[2].tokens_used, 100u) << "an orphan keeps its own subtree";
@@ -42,7 +42,7 @@ TEST(EdgeCases, OrphanSpansHangUnderTheRun) {
 
 TEST(EdgeCases, TraceWithoutItsRootIsPartial) {
   const auto sink = read_edge("orphans.json");
-  const ExecutionTrace& t = sink.by_id("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb02");
+  const ExecutionTrace& t = by_id(sink, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb02");
   EXPECT_EQ(node_names(t), (std::vector<std::string>{"retrieve", "chat gpt-4o"}));
   EXPECT_FALSE(t.completed) << "without its root we cannot tell the run finished";
   EXPECT_EQ(t.started_at, "2026-01-15T10:01:00Z");
@@ -187,7 +187,7 @@ TEST(EdgeCases, DuplicateSpansCountOnce) {
 TEST(EdgeCases, WrapperSpansAreLookedThroughAndALoneCallIsItsOwnNode) {
   const auto sink = read_edge("shapes.json");
   ASSERT_EQ(sink.traces.size(), 2u);
-  const ExecutionTrace& wrapped = sink.by_id("09090909090909090909090909090901");
+  const ExecutionTrace& wrapped = by_id(sink, "09090909090909090909090909090901");
   EXPECT_EQ(node_names(wrapped), (std::vector<std::string>{"chat gpt-4o", "chat gpt-4o"}));
   EXPECT_EQ(wrapped.nodes_executed[0].tokens_used, 110u);
   EXPECT_EQ(meta(wrapped.nodes_executed[0].metadata)["span_count"], 2) << "the HTTP client span is folded in";
@@ -198,7 +198,7 @@ TEST(EdgeCases, WrapperSpansAreLookedThroughAndALoneCallIsItsOwnNode) {
   EXPECT_EQ(m["otlp"]["root_span"], "POST /chat");
   EXPECT_EQ(m["otlp"]["run_span"], "invoke_agent concierge");
 
-  const ExecutionTrace& lone = sink.by_id("09090909090909090909090909090902");
+  const ExecutionTrace& lone = by_id(sink, "09090909090909090909090909090902");
   EXPECT_EQ(node_names(lone), (std::vector<std::string>{"chat gpt-4o-mini"}));
   EXPECT_EQ(lone.nodes_executed[0].tokens_used, 10u);
   EXPECT_EQ(lone.nodes_executed[0].model, "gpt-4o-mini");

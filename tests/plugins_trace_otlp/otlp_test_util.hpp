@@ -1,20 +1,21 @@
-// Shared helpers for the otlp trace source tests: a collecting sink, reading
-// one fixture file through the source, and short views of traces.
+// Shared helpers for the otlp trace source tests: reading one fixture file
+// through the source (into tests/common's CollectingSink), and short views of
+// traces.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "dashflow/json.hpp"
 #include "dashflow/plugin.hpp"
 #include "otlp_source.hpp"
+#include "process.hpp"
 #include "temp_dir.hpp"
+#include "trace_sink_collector.hpp"
 
 namespace otlptest {
 
@@ -22,45 +23,9 @@ namespace fs = std::filesystem;
 
 inline std::string fixture(const std::string& relative) { return std::string(OTLP_FIXTURES_DIR) + "/" + relative; }
 
-struct Read {
-  dashflow::ExecutionTrace trace;
-  dashflow::TraceOrigin origin;
-};
-
-// Thread-safe: read_unit may be called from several threads with one sink.
-class CollectingSink : public dashflow::TraceSink {
- public:
-  CollectingSink() = default;
-  CollectingSink(CollectingSink&& other) noexcept : traces(std::move(other.traces)), skips(std::move(other.skips)) {}
-  void on_trace(dashflow::ExecutionTrace&& trace, const dashflow::TraceOrigin& origin) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    traces.push_back(Read{std::move(trace), origin});
-  }
-  void on_skip(const dashflow::SkippedInput& skipped) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    skips.push_back(skipped);
-  }
-  // The trace with this execution id (fails the test when absent).
-  const dashflow::ExecutionTrace& by_id(const std::string& id) const {
-    for (const auto& r : traces)
-      if (r.trace.execution_id == id) return r.trace;
-    ADD_FAILURE() << "no trace with execution_id " << id;
-    static const dashflow::ExecutionTrace kNone;
-    return kNone;
-  }
-  std::vector<Read> traces;
-  std::vector<dashflow::SkippedInput> skips;
-
- private:
-  std::mutex mutex_;
-};
-
+using dashflow::test::CollectingSink;
+using dashflow::test::read_file;
 using dashflow::test::TempDir;
-
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 inline dashflow::otlp::OtlpSource make_source(const std::string& path, bool keep_content = false,
                                               bool keep_attributes = true) {
@@ -79,6 +44,15 @@ inline CollectingSink read_path(const std::string& path, bool keep_content = fal
   unit.locator = path;
   source.read_unit(unit, sink);
   return sink;
+}
+
+// The trace with this execution id (fails the test when absent).
+inline const dashflow::ExecutionTrace& by_id(const CollectingSink& sink, const std::string& id) {
+  for (const auto& r : sink.traces)
+    if (r.trace.execution_id == id) return r.trace;
+  ADD_FAILURE() << "no trace with execution_id " << id;
+  static const dashflow::ExecutionTrace kNone;
+  return kNone;
 }
 
 inline std::vector<std::string> node_names(const dashflow::ExecutionTrace& t) {
