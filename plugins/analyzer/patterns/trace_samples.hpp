@@ -19,7 +19,7 @@ struct TraceSample {
   int64_t started_at_ms = 0;
   uint64_t duration_ms = 0;
   uint64_t tokens = 0;
-  uint32_t source_id = 0;  // index into TraceSamples::source()
+  uint32_t source_id = 0;  // id of its file's name in the samples' SourceNames
   uint32_t line = 0;       // saturated
 };
 
@@ -30,7 +30,6 @@ class TraceSamples {
 
   size_t size() const { return samples_.size(); }
   size_t source_count() const { return names_.size(); }
-  std::string source(uint32_t id) const { return names_.name(id); }
   // The sum of the durations of the first `count` samples in time order:
   // started_at, then file name, then line (deterministic whatever the order
   // the traces were read in). A selection, not a sort; names are decoded

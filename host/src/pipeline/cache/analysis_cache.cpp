@@ -46,6 +46,14 @@ struct EntryDirScan {
   std::vector<EntryDirFile> entries, temps;
 };
 
+// A note's text (its first line); nullopt when it cannot be read.
+std::optional<std::string> read_note_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::string text;
+  if (!in || !std::getline(in, text)) return std::nullopt;
+  return text;
+}
+
 EntryDirScan scan_entry_dir(const fs::path& dir) {
   EntryDirScan scan;
   std::error_code ec;
@@ -159,10 +167,7 @@ void AnalysisCache::remove(const std::string& key) const {
 }
 
 std::optional<std::string> AnalysisCache::read_note(const std::string& name) const {
-  std::ifstream in(dir_ / name);
-  std::string text;
-  if (!in || !std::getline(in, text)) return std::nullopt;
-  return text;
+  return read_note_file(dir_ / name);
 }
 
 void AnalysisCache::write_note(const std::string& name, const std::string& text) const {
@@ -208,11 +213,9 @@ CacheInspection inspect_cache(const CacheSettings& settings) {
         !chunk_entry_header_fits(std::string_view(header, sizeof header), entry.bytes))
       ++in.damaged;
   }
-  std::ifstream note(in.dir / kSnapshotNoteName);
-  std::string key;
-  if (note && std::getline(note, key) && is_sha256_hex(key)) {
+  if (const auto key = read_note_file(in.dir / kSnapshotNoteName); key && is_sha256_hex(*key)) {
     in.snapshot_named = true;
-    in.snapshot_present = fs::is_regular_file(in.dir / (key + kEntrySuffix), ec);
+    in.snapshot_present = fs::is_regular_file(in.dir / (*key + kEntrySuffix), ec);
   }
   return in;
 }
